@@ -1,0 +1,51 @@
+/**
+ * The shared vocabulary of the http layer: one {@link FetchRow} per input URL, and the error codes
+ * a user can act on.
+ */
+
+/** Why a URL did not produce a good response. Stable strings: scripts may switch on them. */
+export type FetchErrorCode =
+  | 'invalid_url'
+  | 'unsupported_scheme'
+  | 'dns'
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'tls'
+  | 'too_large'
+  | 'too_many_redirects'
+  | 'http'
+  | 'aborted'
+  | 'bad_body';
+
+/** The error part of a row: a stable code and a human sentence. */
+export interface FetchRowError {
+  code: FetchErrorCode;
+  message: string;
+}
+
+/** The outcome of one URL. Exactly one row per input, in input order; never a thrown batch. */
+export interface FetchRow {
+  /** The URL exactly as given. */
+  url: string;
+  /** True when a response arrived with status < 400 (or any status when `httpErrors` is off) and no error. */
+  ok: boolean;
+  /** HTTP status of the final response, or 0 when none arrived. */
+  status: number;
+  /** The page `<title>`, entities decoded and whitespace collapsed; null when absent or not HTML. */
+  title: string | null;
+  /** The URL of the final response after redirects; null when no response arrived. */
+  finalUrl: string | null;
+  /** How many redirects were followed. */
+  redirects: number;
+  /** Decoded body bytes read (reading stops early once the title is known). */
+  bytes: number;
+  /** Wall time for this URL including retries, in milliseconds. */
+  timeMs: number;
+  /** How many attempts were made (1 + retries used). */
+  attempts: number;
+  /** Null on success. */
+  error: FetchRowError | null;
+  /** The parsed JSON body, in JSON mode only. */
+  json?: unknown;
+}
