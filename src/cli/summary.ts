@@ -1,0 +1,186 @@
+/**
+ * The end-of-run summary of `gather fetch`: counts, errors by code, throughput and latency
+ * percentiles, in constant memory so a run of millions of URLs costs the same as a run of ten.
+ */
+import type { FetchErrorCode, FetchRow } from '../http/types.js';
+
+/** The numbers behind the summary line; plain data, so `--format json` callers can print it too. */
+export interface RunSummary {
+  /** Rows seen. */
+  total: number;
+  /** Rows with `ok: true`. */
+  ok: number;
+  /** Rows with `ok: false` (`total - ok`). */
+  failed: number;
+  /** Failed rows by error code, most frequent first (ties in first-seen order). */
+  errors: Partial<Record<FetchErrorCode, number>>;
+  /** Wall time of the run as given to {@link RunStats.summary}. */
+  elapsedMs: number;
+  /** `total` per second of `elapsedMs`; 0 when no time elapsed. */
+  ratePerSec: number;
+  /** Per-URL `timeMs`, failures included (a timeout is part of what the run cost); null when no rows. */
+  latency: LatencySummary | null;
+}
+
+/** Latency statistics in milliseconds. Percentiles are within ±1% of the exact nearest-rank value; min, max and mean are exact. */
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+// The histogram: bucket i holds values in [LOW * GROWTH^i, LOW * GROWTH^(i+1)), from 0.1 ms to
+// 10 minutes, each bucket 2% wider than the last. Reporting a bucket's geometric midpoint is at most
+// sqrt(1.02) - 1 ≈ 0.995% away from any value in it, hence "±1%". That takes 789 buckets (6 KB),
+// whatever the number of rows. Values below 0.1 ms or above 10 minutes land in an under/overflow
+// bucket and are reported as the exact min / max, which is where they are in practice.
+const LOW_MS = 0.1;
+const HIGH_MS = 600_000;
+const GROWTH = 1.02;
+const LOG_GROWTH = Math.log(GROWTH);
+const BUCKETS = Math.ceil(Math.log(HIGH_MS / LOW_MS) / LOG_GROWTH);
+
+/**
+ * Accumulates rows as they finish and produces a {@link RunSummary}; O(1) memory (a fixed ~6 KB
+ * log-scale histogram), O(1) per row.
+ *
+ * @example
+ * ```ts
+ * const stats = new RunStats();
+ * const started = performance.now();
+ * for await (const row of rows) stats.add(row);
+ * process.stderr.write(formatSummary(stats.summary(performance.now() - started)) + '\n');
+ * ```
+ */
+export class RunStats {
+  #total = 0;
+  #ok = 0;
+  // A Map keeps first-seen order, used to break ties when sorting by count.
+  readonly #errors = new Map<FetchErrorCode, number>();
+  // Index 0 is the underflow bucket, BUCKETS + 1 the overflow bucket. Float64 so counts never wrap.
+  readonly #histogram = new Float64Array(BUCKETS + 2);
+  #timed = 0;
+  #sum = 0;
+  #min = Infinity;
+  #max = -Infinity;
+
+  /** Count one finished row. */
+  add(row: FetchRow): void {
+    this.#total += 1;
+    if (row.ok) this.#ok += 1;
+    else if (row.error) this.#errors.set(row.error.code, (this.#errors.get(row.error.code) ?? 0) + 1);
+
+    const t = row.timeMs;
+    // A NaN or infinite time is a bug upstream; skip it rather than poison every percentile.
+    if (!Number.isFinite(t)) return;
+    const ms = Math.max(0, t);
+    this.#timed += 1;
+    this.#sum += ms;
+    if (ms < this.#min) this.#min = ms;
+    if (ms > this.#max) this.#max = ms;
+    this.#histogram[bucketOf(ms)] += 1;
+  }
+
+  /** The summary so far; `elapsedMs` is the run's wall time, used for the rate. Can be called repeatedly. */
+  summary(elapsedMs: number): RunSummary {
+    const errors: Partial<Record<FetchErrorCode, number>> = {};
+    // Array.prototype.sort is stable, so equal counts keep their first-seen order.
+    for (const [code, count] of [...this.#errors].sort((a, b) => b[1] - a[1])) errors[code] = count;
+    const elapsed = Number.isFinite(elapsedMs) && elapsedMs > 0 ? elapsedMs : 0;
+    return {
+      total: this.#total,
+      ok: this.#ok,
+      failed: this.#total - this.#ok,
+      errors,
+      elapsedMs: elapsed,
+      ratePerSec: elapsed > 0 ? (this.#total * 1000) / elapsed : 0,
+      latency:
+        this.#timed === 0
+          ? null
+          : {
+              p50: this.#percentile(50),
+              p95: this.#percentile(95),
+              p99: this.#percentile(99),
+              min: this.#min,
+              max: this.#max,
+              mean: this.#sum / this.#timed,
+            },
+    };
+  }
+
+  /** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
+  #percentile(p: number): number {
+    const rank = Math.max(1, Math.ceil((p / 100) * this.#timed));
+    let seen = 0;
+    for (let i = 0; i < this.#histogram.length; i++) {
+      seen += this.#histogram[i];
+      if (seen >= rank) {
+        if (i === 0) return this.#min;
+        if (i === BUCKETS + 1) return this.#max;
+        const mid = LOW_MS * Math.pow(GROWTH, i - 1 + 0.5);
+        // The true value lies within [min, max]; clamping makes single-valued runs exact.
+        return Math.min(this.#max, Math.max(this.#min, mid));
+      }
+    }
+    return this.#max;
+  }
+}
+
+function bucketOf(ms: number): number {
+  if (ms < LOW_MS) return 0;
+  if (ms >= HIGH_MS) return BUCKETS + 1;
+  // Clamp guards against floating-point rounding at the upper edge.
+  return Math.min(BUCKETS, 1 + Math.floor(Math.log(ms / LOW_MS) / LOG_GROWTH));
+}
+
+/**
+ * A short human summary, two lines at most (counts, then latency), without a trailing newline.
+ *
+ * @example
+ * ```ts
+ * formatSummary(stats.summary(1230));
+ * // "20 URLs in 1.23 s (16.3/s): 17 ok, 3 failed (http 1, dns 1, refused 1)
+ * //  latency p50 12 ms, p95 80 ms, p99 95 ms"
+ * ```
+ */
+export function formatSummary(s: RunSummary): string {
+  const noun = s.total === 1 ? 'URL' : 'URLs';
+  let head = `${s.total} ${noun} in ${formatDuration(s.elapsedMs)} (${formatRate(s.ratePerSec)}/s): ${s.ok} ok, ${s.failed} failed`;
+  const codes = Object.entries(s.errors).map(([code, count]) => `${code} ${count}`);
+  if (codes.length > 0) head += ` (${codes.join(', ')})`;
+  if (!s.latency) return head;
+  const l = s.latency;
+  return `${head}\nlatency p50 ${formatDuration(l.p50)}, p95 ${formatDuration(l.p95)}, p99 ${formatDuration(l.p99)}`;
+}
+
+/**
+ * A duration for humans, precise where it matters and short everywhere:
+ * `0 ms`, `0.4 ms`, `12 ms`, `1.23 s`, `12.3 s`, `2m 05s`, `1h 02m`.
+ *
+ * @example
+ * ```ts
+ * formatDuration(1234); // "1.23 s"
+ * ```
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms === 0) return '0 ms';
+  if (ms < 1) return `${ms.toFixed(1)} ms`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 9995) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
+  }
+  const totalMinutes = Math.round(ms / 60_000);
+  return `${Math.floor(totalMinutes / 60)}h ${String(totalMinutes % 60).padStart(2, '0')}m`;
+}
+
+/** Requests per second: one decimal below 100 (`16.3`), whole numbers above (`1234`). */
+function formatRate(rate: number): string {
+  return rate < 99.95 ? rate.toFixed(1) : String(Math.round(rate));
+}

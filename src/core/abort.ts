@@ -1,0 +1,48 @@
+/**
+ * Small helpers for listening to up to two AbortSignals (an explicit one and the ambient one) with
+ * listeners that are always removed, so long-lived signals do not accumulate listeners.
+ */
+import { currentSignal } from './scope.js';
+
+/** The explicit signal and the ambient one, deduplicated. */
+export function signalsFor(explicit: AbortSignal | undefined): [AbortSignal | undefined, AbortSignal | undefined] {
+  const ambient = currentSignal();
+  return ambient === explicit ? [explicit, undefined] : [explicit, ambient];
+}
+
+/** Whichever of the signals has already aborted, if any. */
+export function abortedOf(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a?.aborted) return a;
+  if (b?.aborted) return b;
+  return undefined;
+}
+
+const noop = (): void => {};
+
+/**
+ * Calls `onAbort` at most once, when the first of the signals aborts. Returns the function that
+ * removes the listeners; call it on every settle path.
+ */
+export function onAbort(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+  callback: (signal: AbortSignal) => void,
+): () => void {
+  if (a === undefined && b === undefined) return noop;
+  let fired = false;
+  const fromA = (): void => fire(a as AbortSignal);
+  const fromB = (): void => fire(b as AbortSignal);
+  function dispose(): void {
+    a?.removeEventListener('abort', fromA);
+    b?.removeEventListener('abort', fromB);
+  }
+  function fire(signal: AbortSignal): void {
+    if (fired) return;
+    fired = true;
+    dispose();
+    callback(signal);
+  }
+  a?.addEventListener('abort', fromA, { once: true });
+  b?.addEventListener('abort', fromB, { once: true });
+  return dispose;
+}

@@ -1,0 +1,339 @@
+/**
+ * The options of {@link fetchAll}, {@link scrape} and {@link fetchOne}: their defaults, and the checks
+ * that turn a bad option into a TypeError or RangeError naming the option, the value and its type
+ * (``Expected `concurrency` to be an integer from 1 and up or `Infinity`, got `0` (number)``), thrown
+ * before any request is made.
+ */
+import type { LookupFunction } from 'node:net';
+import type { Dispatcher } from 'undici';
+
+/** The three deadlines of one URL, in milliseconds. `Infinity` turns one off. */
+export interface TimeoutOptions {
+  /**
+   * Opening the TCP (and TLS) connection, DNS included.
+   * @default 10_000 (or `total` when that is smaller)
+   */
+  connect?: number;
+  /**
+   * Waiting for the response headers once the request is sent; also the longest silence allowed
+   * between two chunks of the body.
+   * @default 30_000 (or `total` when that is smaller)
+   */
+  headers?: number;
+  /**
+   * Everything for one URL: every attempt, redirect and retry wait, and reading the body. The clock
+   * starts when the URL's first request gets its connection slot, so time queued behind `perHost`
+   * does not count against the server.
+   * @default 60_000
+   */
+  total?: number;
+}
+
+/**
+ * Options of {@link fetchAll} (and, without `json`, of {@link scrape}).
+ *
+ * @example
+ * ```ts
+ * const rows = await fetchAll(urls, { concurrency: 32, perHost: 4, timeout: 5_000, retries: 1 });
+ * ```
+ */
+export interface FetchOptions {
+  /**
+   * How many URLs are fetched at once, across all hosts.
+   * @default 16
+   */
+  concurrency?: number;
+  /**
+   * How many requests may be in flight to one host (hostname and port) at once. URLs beyond it wait
+   * for a slot, in input order. Infinity means only `concurrency` limits.
+   * @default Infinity
+   */
+  perHost?: number;
+  /**
+   * A number is the `total` deadline of each URL in milliseconds; an object sets the deadlines one
+   * by one. A timed-out URL is a row with error code `timeout`, never retried.
+   * @default { connect: 10_000, headers: 30_000, total: 60_000 }
+   */
+  timeout?: number | TimeoutOptions;
+  /**
+   * How many times one URL may be retried after a transient failure: a connection reset, a 502, 503
+   * or 504, or a 429. Nothing else is retried (a refused connection or a DNS failure will not heal
+   * in a second).
+   * @default 2
+   */
+  retries?: number;
+  /**
+   * Base of the exponential backoff between retries, in milliseconds: retry n waits a random time
+   * in [0, retryDelay * 2^(n-1)] ("full jitter"), unless the server sent `Retry-After`.
+   * @default 250
+   */
+  retryDelay?: number;
+  /**
+   * The longest wait before a retry, in milliseconds; caps both the backoff and `Retry-After`.
+   * @default 30_000
+   */
+  maxRetryDelay?: number;
+  /**
+   * How many redirects one URL may follow; one more is error code `too_many_redirects`.
+   * @default 10
+   */
+  maxRedirects?: number;
+  /**
+   * The most body bytes read for one URL, counted after decompression (so a gzip bomb stops here).
+   * A page whose title comes before the limit is fine; needing more is error code `too_large`.
+   * @default 10_485_760 (10 MiB)
+   */
+  maxBytes?: number;
+  /**
+   * Request headers, merged over the defaults (`user-agent: gather/<version>`, `accept`,
+   * `accept-encoding: gzip, deflate, br`); names are case-insensitive. Credentials (`authorization`,
+   * `cookie`, `proxy-authorization`) are dropped when a redirect leaves the origin.
+   */
+  headers?: Record<string, string>;
+  /**
+   * Cancels the run: in-flight requests are aborted and the run rejects with `CancelledError` (the
+   * streaming form first yields every row that finished).
+   */
+  signal?: AbortSignal;
+  /**
+   * When true, a final status >= 400 makes the row `ok: false` with error code `http` (the row still
+   * carries the status, title and JSON body). When false, any status is `ok`.
+   * @default true
+   */
+  httpErrors?: boolean;
+  /**
+   * JSON mode for APIs: the whole body (up to `maxBytes`) is parsed into `row.json`; a body that is
+   * not JSON is error code `bad_body`. Sends `accept: application/json`.
+   * @default false
+   */
+  json?: boolean;
+  /**
+   * A DNS lookup with the signature of node's `dns.lookup`, used instead of it. Either way, answers
+   * are cached for the run: one query per hostname, shared by concurrent connections.
+   * @default dns.lookup
+   */
+  lookup?: LookupFunction;
+  /**
+   * Your own undici dispatcher (an `Agent`, `Pool`, `ProxyAgent`, a mock...). The run uses it as is
+   * and does not close it. `lookup` and `timeout.connect` belong to the dispatcher then: configure
+   * them on it (passing `lookup` too is a TypeError).
+   * @default a keep-alive Agent created for the run and closed when it ends
+   */
+  dispatcher?: Dispatcher;
+}
+
+/** Options of {@link scrape}: those of {@link fetchAll} without JSON mode. */
+export type ScrapeOptions = Omit<FetchOptions, 'json'>;
+
+/** The version sent in the default User-Agent. Keep in step with package.json. */
+export const VERSION = '0.1.0';
+
+/** The default `user-agent`: says who is fetching, as polite crawlers do. */
+export const USER_AGENT = `gather/${VERSION} (concurrent fetcher; Node.js ${process.versions.node})`;
+
+/** Every default in one place, so docs, validation and code agree. */
+export const DEFAULTS = {
+  concurrency: 16,
+  perHost: Number.POSITIVE_INFINITY,
+  connectTimeout: 10_000,
+  headersTimeout: 30_000,
+  totalTimeout: 60_000,
+  retries: 2,
+  retryDelay: 250,
+  maxRetryDelay: 30_000,
+  maxRedirects: 10,
+  maxBytes: 10 * 1024 * 1024,
+  httpErrors: true,
+  json: false,
+} as const;
+
+/** What the fetch pipeline reads: every option checked, defaulted and normalised. */
+export interface ResolvedOptions {
+  concurrency: number;
+  perHost: number;
+  connectTimeout: number;
+  headersTimeout: number;
+  totalTimeout: number;
+  retries: number;
+  retryDelay: number;
+  maxRetryDelay: number;
+  maxRedirects: number;
+  maxBytes: number;
+  /** Lower-case names, defaults included. */
+  headers: Record<string, string>;
+  signal: AbortSignal | undefined;
+  httpErrors: boolean;
+  json: boolean;
+  lookup: LookupFunction | undefined;
+  dispatcher: Dispatcher | undefined;
+}
+
+/** Which entry point is asking: scrape refuses `json` and asks for HTML. */
+export type Mode = 'fetch' | 'scrape';
+
+const KNOWN: readonly (keyof FetchOptions)[] = [
+  'concurrency',
+  'perHost',
+  'timeout',
+  'retries',
+  'retryDelay',
+  'maxRetryDelay',
+  'maxRedirects',
+  'maxBytes',
+  'headers',
+  'signal',
+  'httpErrors',
+  'json',
+  'lookup',
+  'dispatcher',
+];
+
+const ACCEPT = {
+  html: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
+  json: 'application/json;q=1,*/*;q=0.5',
+  any: '*/*',
+};
+
+/** Renders a received value for an error message: `` `0` (number) ``. */
+export function describe(value: unknown): string {
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  let shown: string;
+  if (typeof value === 'string') shown = JSON.stringify(value);
+  else if (typeof value === 'function') shown = value.name ? `[function ${value.name}]` : '[function]';
+  else if (typeof value === 'object' && value !== null) shown = Array.isArray(value) ? '[array]' : '[object]';
+  else shown = String(value);
+  return `\`${shown}\` (${type})`;
+}
+
+function fail(name: string, what: string, value: unknown): never {
+  const message = `Expected \`${name}\` to be ${what}, got ${describe(value)}`;
+  throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number, allowInfinity: boolean): number {
+  if (value === undefined) return fallback;
+  const ok =
+    typeof value === 'number' &&
+    ((Number.isInteger(value) && value >= min) || (allowInfinity && value === Number.POSITIVE_INFINITY));
+  if (!ok) fail(name, `an integer from ${min} and up${allowInfinity ? ' or `Infinity`' : ''}`, value);
+  return value;
+}
+
+function milliseconds(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+    fail(name, `a number of milliseconds from ${min} and up (or \`Infinity\`)`, value);
+  }
+  return value;
+}
+
+function boolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(name, 'a boolean', value);
+  return value;
+}
+
+function timeouts(value: unknown): { connect: number; headers: number; total: number } {
+  if (value === undefined || typeof value === 'number') {
+    const total = milliseconds('timeout', value, DEFAULTS.totalTimeout, 1);
+    return { connect: Math.min(DEFAULTS.connectTimeout, total), headers: Math.min(DEFAULTS.headersTimeout, total), total };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('timeout', 'a number of milliseconds or an object `{ connect, headers, total }`', value);
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'connect' && key !== 'headers' && key !== 'total') {
+      throw new TypeError(`Unknown option \`timeout.${key}\`; known: \`connect\`, \`headers\`, \`total\``);
+    }
+  }
+  const given = value as TimeoutOptions;
+  const total = milliseconds('timeout.total', given.total, DEFAULTS.totalTimeout, 1);
+  return {
+    connect: milliseconds('timeout.connect', given.connect, Math.min(DEFAULTS.connectTimeout, total), 1),
+    headers: milliseconds('timeout.headers', given.headers, Math.min(DEFAULTS.headersTimeout, total), 1),
+    total,
+  };
+}
+
+// RFC 9110 token characters for names; values must not smuggle a line break.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE_BAD = /[\r\n\0]/;
+
+function headers(value: unknown, mode: Mode, json: boolean): Record<string, string> {
+  const merged: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    accept: json ? ACCEPT.json : mode === 'scrape' ? ACCEPT.html : ACCEPT.any,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (value === undefined) return merged;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('headers', 'an object of header names to string values', value);
+  }
+  for (const [name, headerValue] of Object.entries(value)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new TypeError(`Expected \`headers\` names to be HTTP tokens, got ${describe(name)}`);
+    }
+    if (typeof headerValue !== 'string' || HEADER_VALUE_BAD.test(headerValue)) {
+      fail(`headers.${name}`, 'a string without CR, LF or NUL', headerValue);
+    }
+    merged[name.toLowerCase()] = headerValue;
+  }
+  return merged;
+}
+
+/**
+ * Checks and defaults the options of one entry point. Throws TypeError (wrong type, unknown option)
+ * or RangeError (a number out of range) naming the option.
+ */
+export function resolveOptions(options: unknown, where: string, mode: Mode): ResolvedOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`Expected the options of ${where} to be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(KNOWN as readonly string[]).includes(key) || (mode === 'scrape' && key === 'json')) {
+      const hint = key === 'json' ? ' (JSON mode is `fetchAll(urls, { json: true })`)' : '';
+      const known = KNOWN.filter((k) => mode !== 'scrape' || k !== 'json');
+      throw new TypeError(
+        `Unknown option \`${key}\` for ${where}${hint}; known options: ${known.map((k) => `\`${k}\``).join(', ')}`,
+      );
+    }
+  }
+  const given = options as Record<string, unknown>;
+
+  const signal = given.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal', 'an AbortSignal', signal);
+  const lookup = given.lookup;
+  if (lookup !== undefined && typeof lookup !== 'function') fail('lookup', 'a function like `dns.lookup`', lookup);
+  const dispatcher = given.dispatcher;
+  if (
+    dispatcher !== undefined &&
+    (typeof dispatcher !== 'object' || dispatcher === null || typeof (dispatcher as Dispatcher).dispatch !== 'function')
+  ) {
+    fail('dispatcher', 'an undici Dispatcher (an Agent, a Pool...)', dispatcher);
+  }
+  if (lookup !== undefined && dispatcher !== undefined) {
+    throw new TypeError('Expected only one of `lookup` and `dispatcher`: with your own dispatcher, set `connect.lookup` on it');
+  }
+
+  const json = mode === 'scrape' ? false : boolean('json', given.json, DEFAULTS.json);
+  const { connect, headers: headersTimeout, total } = timeouts(given.timeout);
+  return {
+    concurrency: integer('concurrency', given.concurrency, DEFAULTS.concurrency, 1, true),
+    perHost: integer('perHost', given.perHost, DEFAULTS.perHost, 1, true),
+    connectTimeout: connect,
+    headersTimeout,
+    totalTimeout: total,
+    retries: integer('retries', given.retries, DEFAULTS.retries, 0, false),
+    retryDelay: milliseconds('retryDelay', given.retryDelay, DEFAULTS.retryDelay, 0),
+    maxRetryDelay: milliseconds('maxRetryDelay', given.maxRetryDelay, DEFAULTS.maxRetryDelay, 0),
+    maxRedirects: integer('maxRedirects', given.maxRedirects, DEFAULTS.maxRedirects, 0, false),
+    maxBytes: integer('maxBytes', given.maxBytes, DEFAULTS.maxBytes, 0, true),
+    headers: headers(given.headers, mode, json),
+    signal: signal as AbortSignal | undefined,
+    httpErrors: boolean('httpErrors', given.httpErrors, DEFAULTS.httpErrors),
+    json,
+    lookup: lookup as LookupFunction | undefined,
+    dispatcher: dispatcher as Dispatcher | undefined,
+  };
+}

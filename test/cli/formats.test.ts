@@ -1,0 +1,242 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { CSV_HEADER, createRowWriter, displayWidth, type OutputFormat } from '../../src/cli/formats.js';
+import type { FetchRow } from '../../src/http/types.js';
+
+/** A Writable that keeps everything written, as text. */
+function sink(): Writable & { text: () => string } {
+  const chunks: string[] = [];
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  return Object.assign(w, { text: () => chunks.join('') });
+}
+
+async function render(format: OutputFormat, rows: FetchRow[], options = {}): Promise<string> {
+  const out = sink();
+  const writer = createRowWriter(format, out, options);
+  for (const row of rows) await writer.write(row);
+  await writer.end();
+  return out.text();
+}
+
+const okRow: FetchRow = {
+  url: 'https://example.com/',
+  ok: true,
+  status: 200,
+  title: 'Hello, "world"\nagain',
+  finalUrl: 'https://example.com/',
+  redirects: 0,
+  bytes: 1256,
+  timeMs: 12.5,
+  attempts: 1,
+  error: null,
+};
+
+const errRow: FetchRow = {
+  url: 'https://nxdomain.invalid/',
+  ok: false,
+  status: 0,
+  title: null,
+  finalUrl: null,
+  redirects: 0,
+  bytes: 0,
+  timeMs: 3,
+  attempts: 1,
+  error: { code: 'dns', message: 'getaddrinfo ENOTFOUND nxdomain.invalid' },
+};
+
+const okJson =
+  '{"url":"https://example.com/","ok":true,"status":200,"title":"Hello, \\"world\\"\\nagain",' +
+  '"finalUrl":"https://example.com/","redirects":0,"bytes":1256,"timeMs":12.5,"attempts":1,"error":null}';
+const errJson =
+  '{"url":"https://nxdomain.invalid/","ok":false,"status":0,"title":null,"finalUrl":null,"redirects":0,' +
+  '"bytes":0,"timeMs":3,"attempts":1,"error":{"code":"dns","message":"getaddrinfo ENOTFOUND nxdomain.invalid"}}';
+
+describe('jsonl', () => {
+  it('writes one object per line, fields in FetchRow order', async () => {
+    assert.equal(await render('jsonl', [okRow, errRow]), `${okJson}\n${errJson}\n`);
+  });
+
+  it('writes nothing for zero rows', async () => {
+    assert.equal(await render('jsonl', []), '');
+  });
+
+  it('adds the parsed body in JSON mode, null when absent, and drops unknown fields', async () => {
+    const row = { ...errRow, json: { login: 'octocat' }, extra: 1 } as FetchRow;
+    const [a, b] = (await render('jsonl', [row, errRow], { json: true })).trimEnd().split('\n');
+    assert.deepEqual(JSON.parse(a).json, { login: 'octocat' });
+    assert.equal(JSON.parse(a).extra, undefined);
+    assert.equal(JSON.parse(b).json, null);
+    assert.ok(!(await render('jsonl', [row])).includes('octocat'));
+  });
+});
+
+describe('json', () => {
+  it('writes a JSON array, one row per line', async () => {
+    const text = await render('json', [okRow, errRow]);
+    assert.equal(text, `[\n${okJson},\n${errJson}\n]\n`);
+    assert.equal(JSON.parse(text).length, 2);
+  });
+
+  it('is a valid empty array with zero rows', async () => {
+    const text = await render('json', []);
+    assert.equal(text, '[]\n');
+    assert.deepEqual(JSON.parse(text), []);
+  });
+
+  it('is valid when ended early (after one row)', async () => {
+    assert.deepEqual(JSON.parse(await render('json', [errRow])), [JSON.parse(errJson)]);
+  });
+});
+
+describe('csv', () => {
+  it('writes the header and RFC 4180 records', async () => {
+    assert.equal(
+      await render('csv', [okRow, errRow]),
+      `${CSV_HEADER}\n` +
+        'https://example.com/,true,200,"Hello, ""world""\nagain",https://example.com/,0,1256,12.5,1,,\n' +
+        'https://nxdomain.invalid/,false,0,,,0,0,3,1,dns,getaddrinfo ENOTFOUND nxdomain.invalid\n',
+    );
+    assert.equal(
+      CSV_HEADER,
+      'url,ok,status,title,final_url,redirects,bytes,time_ms,attempts,error_code,error_message',
+    );
+  });
+
+  it('writes just the header for zero rows', async () => {
+    assert.equal(await render('csv', []), `${CSV_HEADER}\n`);
+  });
+
+  it('adds a json column in JSON mode', async () => {
+    const text = await render('csv', [{ ...errRow, ok: true, error: null, json: { a: 'x,y' } }], { json: true });
+    const [header, record] = text.trimEnd().split('\n');
+    assert.equal(header, `${CSV_HEADER},json`);
+    assert.ok(record.endsWith(',,,"{""a"":""x,y""}"'), record);
+  });
+});
+
+describe('table', () => {
+  const longRow: FetchRow = {
+    ...okRow,
+    url: 'https://example.com/' + 'segment/'.repeat(30),
+    title: '日本語のタイトルがとても長いのでここで切り詰められるはずです',
+    timeMs: 1234,
+  };
+
+  it('prints a header and one line per row, clipped to the width', async () => {
+    const text = await render('table', [{ ...okRow, title: 'Example Domain' }, errRow, longRow], { columns: 80 });
+    assert.equal(
+      text,
+      '    #  status      time  title / error            url\n' +
+        '    1     200     13 ms  Example Domain           https://example.com/\n' +
+        '    2       -      3 ms  dns getaddrinfo ENOTFO…  https://nxdomain.invalid/\n' +
+        '    3     200    1.23 s  日本語のタイトルがとて…  https://example.com/segment/…\n',
+    );
+    for (const line of text.trimEnd().split('\n')) assert.ok(displayWidth(line) < 80, line);
+  });
+
+  it('fits narrow and wide terminals, taking the width from out.columns', async () => {
+    for (const columns of [50, 100, 200]) {
+      const out = Object.assign(sink(), { columns });
+      const writer = createRowWriter('table', out);
+      for (const row of [okRow, errRow, longRow]) await writer.write(row);
+      await writer.end();
+      for (const line of out.text().trimEnd().split('\n')) assert.ok(displayWidth(line) < columns, line);
+    }
+  });
+
+  it('colours error codes red only when asked', async () => {
+    const coloured = await render('table', [errRow], { columns: 80, color: true });
+    assert.ok(coloured.includes('\x1b[31mdns\x1b[39m getaddrinfo'));
+    assert.ok(!(await render('table', [errRow], { columns: 80 })).includes('\x1b'));
+  });
+
+  it('shows control characters as visible symbols, one line per row', async () => {
+    const text = await render('table', [{ ...errRow, url: 'https://a/\u0000\u001b[2J', error: { code: 'invalid_url', message: 'bad\nurl' } }], {
+      columns: 100,
+    });
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines.length, 2);
+    assert.ok(lines[1].includes('https://a/\u2400\u241b[2J'), lines[1]);
+    assert.ok(lines[1].includes('invalid_url bad url'));
+    assert.ok(!text.includes('\u001b'));
+  });
+
+  it('prints nothing for zero rows', async () => {
+    assert.equal(await render('table', []), '');
+  });
+});
+
+describe('backpressure and failures', () => {
+  /** A slow Writable that buffers at most one byte before asking writers to wait. */
+  function slowSink(): Writable & { text: () => string } {
+    const chunks: string[] = [];
+    const w = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk.toString('utf8'));
+        setTimeout(cb, 1);
+      },
+    });
+    return Object.assign(w, { text: () => chunks.join('') });
+  }
+
+  for (const format of ['jsonl', 'csv', 'json', 'table'] as const) {
+    it(`${format}: write waits for 'drain' when the buffer is full`, async () => {
+      const out = slowSink();
+      const writer = createRowWriter(format, out);
+      for (let i = 0; i < 20; i++) {
+        const pending = writer.write({ ...errRow, url: `https://h${i}.invalid/` });
+        assert.ok(pending instanceof Promise, 'a full buffer must make write return a promise');
+        await pending;
+        // Drained: nothing left queued in the stream, so nothing piles up in memory.
+        assert.equal(out.writableLength, 0);
+      }
+      await writer.end();
+      assert.equal(out.writableLength, 0);
+      assert.equal(out.text().split('https://h').length - 1, 20);
+    });
+  }
+
+  it('does not wait when the stream has room', async () => {
+    const writer = createRowWriter('jsonl', sink());
+    assert.equal(writer.write(errRow), undefined);
+  });
+
+  it('rejects instead of hanging when the stream is destroyed while waiting', async () => {
+    const out = slowSink();
+    const writer = createRowWriter('jsonl', out);
+    const pending = writer.write(errRow);
+    assert.ok(pending instanceof Promise);
+    out.destroy();
+    await assert.rejects(pending);
+    assert.throws(() => writer.write(errRow), /closed/);
+  });
+
+  it('reports a stream error (EPIPE) on the next write instead of crashing', async () => {
+    const out = new Writable({
+      write(_chunk, _enc, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const writer = createRowWriter('csv', out);
+    await writer.write(errRow);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.throws(() => writer.write(errRow), { code: 'EPIPE' });
+    await assert.rejects(writer.end(), { code: 'EPIPE' });
+  });
+
+  it('refuses rows after end() and can end the stream when asked', async () => {
+    const out = sink();
+    const writer = createRowWriter('json', out, { endStream: true });
+    await writer.end();
+    assert.equal(out.writableFinished, true);
+    assert.throws(() => writer.write(errRow), /ended/);
+    await writer.end(); // idempotent
+  });
+});
