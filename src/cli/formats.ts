@@ -6,13 +6,34 @@
 import type { FetchRow } from '../http/types.js';
 import { formatDuration } from './summary.js';
 
-/** The values `--format` accepts. */
+/**
+ * The values `--format` accepts.
+ *
+ * @example
+ * ```ts
+ * const format: OutputFormat = process.stdout.isTTY ? 'table' : 'jsonl';
+ * ```
+ */
 export type OutputFormat = 'table' | 'jsonl' | 'csv' | 'json';
 
-/** Every {@link OutputFormat}, for flag validation and `--help`. */
+/**
+ * Every {@link OutputFormat}, for flag validation and `--help`.
+ *
+ * @example
+ * ```ts
+ * new Option('--format <format>').choices(OUTPUT_FORMATS); // commander
+ * ```
+ */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'jsonl', 'csv', 'json'];
 
-/** Options for {@link createRowWriter}. */
+/**
+ * Options for {@link createRowWriter}.
+ *
+ * @example
+ * ```ts
+ * createRowWriter('table', process.stdout, { color: process.stdout.hasColors?.() ?? false });
+ * ```
+ */
 export interface RowWriterOptions {
   /** JSON mode: add the parsed body (`row.json`, `null` when absent) as a `json` field (jsonl/json) or column (csv), or a preview in the table. */
   json?: boolean;
@@ -24,7 +45,16 @@ export interface RowWriterOptions {
   endStream?: boolean;
 }
 
-/** A streaming writer of {@link FetchRow}s in one format. */
+/**
+ * A streaming writer of {@link FetchRow}s in one format.
+ *
+ * @example
+ * ```ts
+ * const writer: RowWriter = createRowWriter('csv', file);
+ * await writer.write(row); // resolves at once unless the stream is full
+ * await writer.end();
+ * ```
+ */
 export interface RowWriter {
   /**
    * Write one row. Returns a promise only when the stream's buffer is full; it resolves on 'drain'
@@ -36,7 +66,14 @@ export interface RowWriter {
   end(): Promise<void>;
 }
 
-/** The CSV header: the {@link FetchRow} fields in order, snake_case, with `error` split in two. */
+/**
+ * The CSV header: the {@link FetchRow} fields in order, snake_case, with `error` split in two.
+ *
+ * @example
+ * ```ts
+ * CSV_HEADER.split(','); // ['url', 'ok', 'status', 'title', ..., 'error_code', 'error_message']
+ * ```
+ */
 export const CSV_HEADER = 'url,ok,status,title,final_url,redirects,bytes,time_ms,attempts,error_code,error_message';
 
 /**
@@ -210,11 +247,11 @@ class Sink {
     if (chunk !== '' && !this.#out.write(chunk)) await this.#drain();
     else if (this.#out.writableNeedDrain) await this.#drain();
     if (endStream) {
-      await new Promise<void>((resolve, reject) => {
-        this.#out.end(() => (this.#error ? reject(this.#error) : resolve()));
+      await new Promise<void>((resolve) => {
+        this.#out.end(() => resolve());
       });
     }
-    this.#check();
+    if (this.#error) throw this.#error;
   }
 
   #check(): void {

@@ -7,7 +7,16 @@ import cliProgress from 'cli-progress';
 import type { FetchRow } from '../http/types.js';
 import { formatDuration } from './summary.js';
 
-/** A progress display fed one row at a time. */
+/**
+ * A progress display fed one row at a time.
+ *
+ * @example
+ * ```ts
+ * const progress: Progress = createProgress(process.stderr, undefined);
+ * progress.tick(row);
+ * progress.stop();
+ * ```
+ */
 export interface Progress {
   /** Count one finished row. Cheap: redrawing is throttled to 10 frames a second. */
   tick(row: FetchRow): void;

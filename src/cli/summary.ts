@@ -4,7 +4,15 @@
  */
 import type { FetchErrorCode, FetchRow } from '../http/types.js';
 
-/** The numbers behind the summary line; plain data, so `--format json` callers can print it too. */
+/**
+ * The numbers behind the summary line; plain data, so it can be printed as JSON too.
+ *
+ * @example
+ * ```ts
+ * const s: RunSummary = stats.summary(elapsedMs);
+ * process.exitCode = s.failed > 0 ? 1 : 0;
+ * ```
+ */
 export interface RunSummary {
   /** Rows seen. */
   total: number;
@@ -22,7 +30,15 @@ export interface RunSummary {
   latency: LatencySummary | null;
 }
 
-/** Latency statistics in milliseconds. Percentiles are within ±1% of the exact nearest-rank value; min, max and mean are exact. */
+/**
+ * Latency statistics in milliseconds. Percentiles are within ±1% of the exact nearest-rank value
+ * (for times between 0.1 ms and 10 minutes); min, max and mean are exact.
+ *
+ * @example
+ * ```ts
+ * const { p95 } = stats.summary(elapsedMs).latency ?? { p95: 0 };
+ * ```
+ */
 export interface LatencySummary {
   p50: number;
   p95: number;

@@ -13,13 +13,25 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
  * The start of the string yielded in place of an over-long line. It begins with `[`, which no URL
  * scheme can start with, so `new URL()` rejects it and the fetcher reports it as `invalid_url`
  * (one row, visible in the output) instead of the line vanishing or being split in two.
+ *
+ * @example
+ * ```ts
+ * if (row.url.startsWith(LINE_TOO_LONG_PREFIX)) hint('split or shorten that line');
+ * ```
  */
 export const LINE_TOO_LONG_PREFIX = '[line too long: ';
 
 /** How much of an over-long line is kept in its marker row: enough to recognise it, small enough for a table or CSV cell. */
 const PREVIEW_CHARS = 200;
 
-/** Options for {@link readUrlLines}. */
+/**
+ * Options for {@link readUrlLines}.
+ *
+ * @example
+ * ```ts
+ * readUrlLines(process.stdin, { maxLineBytes: 8192 }); // lines over 8 KiB become one invalid_url row
+ * ```
+ */
 export interface ReadUrlLinesOptions {
   /**
    * The longest line, in bytes (excluding the line ending), read as-is; default 64 KiB. Longer lines
