@@ -43,7 +43,9 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     color: toTerminal && format === 'table',
     endStream: out !== io.stdout,
   });
-  const progress = options.quiet ? { tick() {}, stop() {} } : createProgress(io.stderr as NodeJS.WriteStream, undefined);
+  // A live bar and a table on one terminal would overwrite each other's lines: the table wins.
+  const sameTerminal = format === 'table' && toTerminal;
+  const progress = options.quiet || sameTerminal ? { tick() {}, stop() {} } : createProgress(io.stderr as NodeJS.WriteStream, undefined);
   const stats = new RunStats();
   const started = performance.now();
   const run = fetchAll(urls, { ...options.fetch, signal: io.signal });

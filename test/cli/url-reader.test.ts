@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -120,46 +120,51 @@ describe('readUrlLines', () => {
     await assert.rejects(collect(['x\n'], { maxLineBytes: 0 }), RangeError);
   });
 
-  it('stays flat in memory for 1,000,000 lines and for a 64 MB line', async () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const used = (): number => {
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers;
-    };
+  // Full GCs around the measurements, so only memory still referenced counts.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // ArrayBuffer backing stores are freed by a background task after the GC: let it run, and collect twice.
+  const used = async (): Promise<number> => {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
 
-    // 1,000,000 short lines, produced lazily in 1,000-line chunks.
-    async function* manyLines(): AsyncGenerator<string> {
-      for (let c = 0; c < 1000; c++) {
-        let s = '';
-        for (let i = 0; i < 1000; i++) s += `https://h${i}.example/${c}\n`;
-        yield s;
-      }
+  it('stays flat in memory over 1,000,000 lines', async () => {
+    // 1,000 chunks of 1,000 lines, each a fresh Buffer (as a file stream gives), produced lazily.
+    let text = '';
+    for (let i = 0; i < 1000; i++) text += `https://h${i}.example/path\n`;
+    async function* manyLines(): AsyncGenerator<Buffer> {
+      for (let c = 0; c < 1000; c++) yield Buffer.from(text);
     }
-    const base = used();
+    const base = await used();
     let peak = 0;
     let count = 0;
     for await (const line of readUrlLines(manyLines())) {
-      count++;
-      if (line.length === 0) assert.fail('empty line');
-      if (count % 250_000 === 0) peak = Math.max(peak, used() - base);
+      if (++count % 250_000 === 0) peak = Math.max(peak, (await used()) - base);
+      else if (line.length === 0) assert.fail('empty line');
     }
     assert.equal(count, 1_000_000);
     assert.ok(peak < 16 * 1024 * 1024, `grew by ${peak} bytes`);
+  });
 
-    // One 64 MB line in fresh 64 KiB chunks: only the first 64 KiB may be kept.
+  it('stays flat in memory for one 64 MB line', async () => {
+    // Fresh 64 KiB chunks: only the first 64 KiB of the line may be kept.
+    let peak = 0;
     async function* hugeLine(): AsyncGenerator<Buffer> {
       for (let i = 0; i < 1024; i++) {
         yield Buffer.alloc(64 * 1024, 0x61);
-        if (i === 1000) peak = used() - base2;
+        if (i === 1000) peak = (await used()) - base;
       }
       yield Buffer.from('\nhttps://after/\n');
     }
-    const base2 = used();
+    const base = await used();
     const lines: string[] = [];
     for await (const line of readUrlLines(hugeLine())) lines.push(line);
     assert.equal(lines.length, 2);
+    assert.ok(lines[0].startsWith(`${LINE_TOO_LONG_PREFIX}67108864 bytes, limit 65536] aaa`));
     assert.equal(lines[1], 'https://after/');
     assert.ok(peak < 8 * 1024 * 1024, `grew by ${peak} bytes`);
   });
@@ -217,7 +222,7 @@ describe('readUrlLines', () => {
           assert.deepEqual(whole, naive);
         }
       }),
-      { seed: 20240601, numRuns: 200 },
+      { seed: 20240601, numRuns: 150 },
     );
   });
 });
@@ -261,21 +266,6 @@ describe('openUrlSource', () => {
         assert.ok(err instanceof UsageError);
         assert.equal(err.message, `gather: cannot read '${dir}': is a directory, expected a file of URLs, one per line`);
         return true;
-      });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('rejects an unreadable file', { skip: process.getuid?.() === 0 ? 'root can read anything' : false }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gather-url-reader-'));
-    try {
-      const file = join(dir, 'secret.txt');
-      await writeFile(file, 'https://a/\n');
-      await chmod(file, 0o000);
-      await assert.rejects(openUrlSource(file, process.stdin), {
-        name: 'UsageError',
-        message: `gather: cannot read '${file}': permission denied`,
       });
     } finally {
       await rm(dir, { recursive: true, force: true });
