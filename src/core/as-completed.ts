@@ -36,15 +36,25 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
   if (typeof inputs !== 'object' || inputs === null || typeof (inputs as Iterable<T>)[Symbol.iterator] !== 'function') {
     throw new TypeError(`Expected \`inputs\` of asCompleted() to be an iterable, got ${describe(inputs)}`);
   }
-  const checked = checkOptions('asCompleted()', options, ['timeout', 'signal', 'returnExceptions']) as AsCompletedOptions;
-  const ms = checkMs('timeout', checked.timeout);
-  const returnExceptions = checkBoolean('returnExceptions', checked.returnExceptions);
-  const [explicit, ambient] = signalsFor(checkSignal('signal', checked.signal));
   const items = Array.from(inputs);
-  const index = items.indexOf(undefined as T);
-  if (index !== -1) {
-    throw new TypeError(`asCompleted() inputs[${index}] is undefined: did a .map() callback forget to \`return\`?`);
+  let ms: number;
+  let returnExceptions: boolean;
+  let signal: AbortSignal | undefined;
+  try {
+    const checked = checkOptions('asCompleted()', options, ['timeout', 'signal', 'returnExceptions']) as AsCompletedOptions;
+    ms = checkMs('timeout', checked.timeout);
+    returnExceptions = checkBoolean('returnExceptions', checked.returnExceptions);
+    signal = checkSignal('signal', checked.signal);
+    const index = items.indexOf(undefined as T);
+    if (index !== -1) {
+      throw new TypeError(`asCompleted() inputs[${index}] is undefined: did a .map() callback forget to \`return\`?`);
+    }
+  } catch (error) {
+    // the caller's promises must not turn into unhandled rejections
+    for (const item of items) if (isThenable(item)) Promise.resolve(item).then(undefined, () => {});
+    throw error;
   }
+  const [explicit, ambient] = signalsFor(signal);
 
   const done = new Deque<Outcome>();
   const owned: Task<unknown>[] = [];
@@ -55,7 +65,7 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
   let stopListening = (): void => {};
 
   const settle = (ok: boolean, value: unknown): void => {
-    remaining--;
+    if (--remaining === 0) clearTimeout(timer); // all settled in time: a slow consumer still gets every result
     done.push({ ok, value });
     const w = wake;
     wake = undefined;

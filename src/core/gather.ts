@@ -1,3 +1,4 @@
+import { abortedOf, signalsFor } from './abort.js';
 import { Deque } from './deque.js';
 import { CancelledError, cancelledErrorOf, toError } from './errors.js';
 import { runInScope } from './scope.js';
@@ -74,6 +75,12 @@ export function gather(...args: unknown[]): Task<any> {
   } catch (error) {
     observeAll(items); // the caller's promises must not turn into unhandled rejections
     throw error;
+  }
+  const alreadyAborted = abortedOf(...signalsFor(options.signal));
+  if (alreadyAborted) {
+    // Cancelled before it started: the Task below never runs the gather, so do its duties here.
+    observeAll(items);
+    for (const item of items) if (item instanceof Task) item.cancel(alreadyAborted.reason);
   }
   const runOptions = { name: options.name, signal: options.signal, [RUN_EAGERLY]: true };
   const runner = options.returnExceptions !== true && onlyUnowned(items) ? gatherUnowned : runGather;
@@ -262,27 +269,29 @@ function runGather(items: readonly unknown[], options: GatherOptions, signal: Ab
         result = runInScope(childSignal, job, childSignal);
       } catch (error) {
         running--;
-        onOwnedSettled();
         fillSlot(index, false, error);
+        onOwnedSettled();
         return;
       }
+      // The slot first, then the next queued job: a failure under cancelOnError must stop the queue
+      // before it starts anything.
       if (isThenable(result)) {
         Promise.resolve(result).then(
           (value) => {
             running--;
-            onOwnedSettled();
             fillSlot(index, true, value);
+            onOwnedSettled();
           },
           (error: unknown) => {
             running--;
-            onOwnedSettled();
             fillSlot(index, false, error);
+            onOwnedSettled();
           },
         );
       } else {
         running--;
-        onOwnedSettled();
         fillSlot(index, true, result);
+        onOwnedSettled();
       }
     }
 

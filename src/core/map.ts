@@ -17,6 +17,7 @@ export type Mapper<T, R> = (item: T, index: number, signal: AbortSignal) => R | 
 
 const OPTION_NAMES = ['concurrency', 'signal', 'returnExceptions'] as const;
 const DEFAULT_CONCURRENCY = 16;
+const EAGER_WORKERS = 1024;
 const noop = (): void => {};
 
 /**
@@ -211,20 +212,24 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
         this.#stop(error);
       }
     }
-    const workers = Math.min(this.#concurrency, this.#array ? this.#array.length : this.#concurrency);
-    this.#liveWorkers = workers;
+    // A source of unknown length gets at most EAGER_WORKERS up front; more start as items arrive
+    // (see #worker), so `concurrency: Infinity` over an iterator does not spin forever.
+    const workers = Math.min(this.#concurrency, this.#array ? this.#array.length : EAGER_WORKERS);
     if (workers === 0 || this.#stopped) {
-      this.#liveWorkers = 0;
       this.#finishRun();
       return;
     }
-    for (let w = 0; w < workers; w++) {
-      const worker = this.#array && this.#mode === 'collect' ? this.#arrayWorker(this.#array) : this.#worker();
-      worker.then(() => this.#workerDone(), (error: unknown) => {
-        this.#stop(error);
-        this.#workerDone();
-      });
-    }
+    this.#liveWorkers = workers;
+    for (let w = 0; w < workers; w++) this.#spawn();
+  }
+
+  /** Starts one worker; the caller has counted it in #liveWorkers. */
+  #spawn(): void {
+    const worker = this.#array && this.#mode === 'collect' ? this.#arrayWorker(this.#array) : this.#worker();
+    worker.then(() => this.#workerDone(), (error: unknown) => {
+      this.#stop(error);
+      this.#workerDone();
+    });
   }
 
   /** The hot path (an array, collected): nothing but the loop of a hand-written pool. */
@@ -258,6 +263,10 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
       const pulled = this.#async ? (this.#nextIndex++, await this.#pullAsync()) : this.#pullSync();
       if (pulled === undefined) return;
       if (!this.#async) this.#nextIndex++;
+      if (this.#liveWorkers < this.#concurrency && !this.#exhausted && this.#array === undefined) {
+        this.#liveWorkers++; // counted now, started on a microtask: no recursion over a sync source
+        queueMicrotask(() => this.#spawn());
+      }
       let value: unknown;
       try {
         value = await fn(pulled.value, index, signal);

@@ -1,6 +1,6 @@
 import { abortedOf, onAbort, signalsFor } from './abort.js';
 import { cancelledErrorOf } from './errors.js';
-import { checkMs, checkOptions, checkSignal } from './validate.js';
+import { checkMs, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Options of {@link sleep}. */
 export interface SleepOptions {
@@ -20,6 +20,10 @@ export interface SleepOptions {
  * ```
  */
 export function sleep<T = void>(ms: number, value?: T, options?: SleepOptions): Promise<T> {
+  if (ms === undefined || ms === null) {
+    // checkMs reads a missing value as "no deadline"; a missing sleep duration is a mistake, not "forever"
+    throw new TypeError(`Expected \`ms\` to be a number of milliseconds from 0 and up (or Infinity), got ${describe(ms)}`);
+  }
   const delay = checkMs('ms', ms);
   const { signal } = checkOptions('sleep()', options, ['signal']) as SleepOptions;
   const [explicit, ambient] = signalsFor(checkSignal('signal', signal));

@@ -40,6 +40,7 @@ export class TaskGroup {
   #errors: unknown[] = [];
   #bodySettled = false;
   #bodyValue: unknown;
+  #bodyFailure: { error: unknown } | undefined;
   #finish: (() => void) | undefined;
 
   constructor(options?: TaskGroupOptions) {
@@ -93,6 +94,8 @@ export class TaskGroup {
           reject(new AggregateError(this.#errors, message));
         } else if (parent) {
           reject(cancelledErrorOf(parent));
+        } else if (this.#bodyFailure) {
+          reject(this.#bodyFailure.error); // the body was cancelled on its own (it awaited a cancelled task)
         } else {
           resolve(this.#bodyValue as Awaited<T>);
         }
@@ -135,10 +138,14 @@ export class TaskGroup {
     if (isBody) {
       this.#bodySettled = true;
       if (ok) this.#bodyValue = value;
+      else this.#bodyFailure = { error: value };
     }
     if (!ok && !(isCancellation(value) && this.#controller.signal.aborted)) {
-      if (!(value instanceof CancelledError)) this.#errors.push(value);
-      this.#abort(new CancelledError(value, 'cancelled: a task in the TaskGroup failed'));
+      // A task cancelled on its own is not a failure and leaves the group running (asyncio); a
+      // cancelled body cancels the group. A failure the body rethrew (it awaited the task) counts once.
+      const cancelled = value instanceof CancelledError;
+      if (!cancelled && !this.#errors.includes(value)) this.#errors.push(value);
+      if (!cancelled || isBody) this.#abort(new CancelledError(value, 'cancelled: a task in the TaskGroup failed'));
     }
     if (--this.#pending === 0 && this.#bodySettled) this.#finish?.();
   }

@@ -21,9 +21,16 @@ export interface DeadlineOptions {
  * ```
  */
 export function waitFor<T>(awaitable: Job<T> | PromiseLike<T> | T, ms: number | null, options?: DeadlineOptions): Promise<Awaited<T>> {
-  const delay = checkMs('ms', ms);
-  const { signal } = checkOptions('waitFor()', options, ['signal']) as DeadlineOptions;
-  checkSignal('signal', signal);
+  let delay: number;
+  let signal: AbortSignal | undefined;
+  try {
+    delay = checkMs('ms', ms);
+    signal = checkSignal('signal', (checkOptions('waitFor()', options, ['signal']) as DeadlineOptions).signal);
+  } catch (error) {
+    // the caller's promise must not turn into an unhandled rejection
+    if (isThenable(awaitable)) Promise.resolve(awaitable).then(undefined, () => {});
+    throw error;
+  }
   if (awaitable === undefined) {
     throw new TypeError('waitFor() got `undefined` to wait for: did you forget to `return` a promise? Pass a promise, a Task or a job');
   }
