@@ -1,4 +1,4 @@
-import { abortedOf, signalsFor } from './abort.js';
+import { abortedOf, onAbort, signalsFor } from './abort.js';
 import { Deque } from './deque.js';
 import { CancelledError, cancelledErrorOf, toError } from './errors.js';
 import { runInScope } from './scope.js';
@@ -84,7 +84,8 @@ export function gather(...args: unknown[]): Task<any> {
   }
   const runOptions = { name: options.name, signal: options.signal, [RUN_EAGERLY]: true };
   const runner = options.returnExceptions !== true && onlyUnowned(items) ? gatherUnowned : runGather;
-  return new Task((signal) => runner(items, options, signal), runOptions);
+  const parents = signalsFor(options.signal);
+  return new Task((signal) => runner(items, options, signal, parents), runOptions);
 }
 
 /** True when no input is a job or a Task: nothing gather started, so nothing it must cancel or wait for. */
@@ -181,7 +182,12 @@ function observeAll(items: readonly unknown[]): void {
  * written by index (asyncio's `_GatheringFuture`). No native Promise.all: it never settles on
  * Node 20 from 2,097,151 elements up.
  */
-function runGather(items: readonly unknown[], options: GatherOptions, signal: AbortSignal): Promise<unknown[]> {
+function runGather(
+  items: readonly unknown[],
+  options: GatherOptions,
+  signal: AbortSignal,
+  parents: [AbortSignal | undefined, AbortSignal | undefined],
+): Promise<unknown[]> {
   const count = items.length;
   if (count === 0) return Promise.resolve([]);
   const returnExceptions = options.returnExceptions === true;
@@ -201,6 +207,7 @@ function runGather(items: readonly unknown[], options: GatherOptions, signal: Ab
     let tasks: Task<unknown>[] | undefined;
     let firstIndexOf: Map<Function, number> | undefined; // the same job twice runs once
     let aliases: number[] | undefined; // pairs [duplicate, first]
+    let stopLeftovers: (() => void) | undefined; // after a default-mode failure: see fail()
     const queue = limit === Number.POSITIVE_INFINITY ? undefined : new Deque<number>();
 
     const onCancel = (): void => stop(cancelledErrorOf(signal));
@@ -235,6 +242,14 @@ function runGather(items: readonly unknown[], options: GatherOptions, signal: Ab
       }
       decided = true; // asyncio: reject now, the siblings keep running
       signal.removeEventListener('abort', onCancel);
+      if (owned > 0) {
+        // The gather's Task has settled and unlinked itself from the caller's signals, but the
+        // jobs it started still run (and queued ones still start): an abort must still reach them.
+        stopLeftovers = onAbort(parents[0], parents[1], (parent) => {
+          stopping = true; // no queued job starts any more
+          children?.abort(cancelledErrorOf(parent));
+        });
+      }
       reject(error);
     }
 
@@ -256,6 +271,7 @@ function runGather(items: readonly unknown[], options: GatherOptions, signal: Ab
         return;
       }
       if (queue !== undefined && running < limit && queue.length > 0) startJob(queue.shift() as number);
+      if (decided && owned === 0) stopLeftovers?.();
     }
 
     function startJob(index: number): void {

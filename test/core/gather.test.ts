@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CancelledError, Task, createTask, currentSignal, gather, sleep } from '../../src/core/index.js';
-import { ConcurrencyTracker, deferred, delay, loggedJob, rejection } from './_helpers.js';
+import { ConcurrencyTracker, abortListeners, deferred, delay, loggedJob, rejection } from './_helpers.js';
 import { runHuge } from './_huge.js';
 
 describe('gather: results', () => {
@@ -441,5 +441,32 @@ describe('gather: sharing and limits', () => {
     await run;
     assert.ok(scoped);
     assert.equal(currentSignal(), undefined, 'the scope does not leak to the caller');
+  });
+});
+
+describe('gather: what a failed gather left running', () => {
+  test('after a default-mode failure, the caller signal still cancels the jobs gather started and stops the queue', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    const cancelled: number[] = [];
+    const jobs = Array.from({ length: 6 }, (_, i) => async () => {
+      started.push(i);
+      if (i === 0) throw new Error('first fails');
+      try {
+        await sleep(1_000);
+      } catch (error) {
+        if (error instanceof CancelledError) cancelled.push(i);
+        throw error;
+      }
+    });
+    await assert.rejects(gather(jobs, { limit: 2, signal: controller.signal }), /first fails/);
+    await delay(5);
+    assert.deepEqual(started, [0, 1, 2], 'asyncio: the siblings keep running and the queue goes on');
+    controller.abort();
+    await delay(5);
+    assert.deepEqual(cancelled.sort(), [1, 2]);
+    await delay(5);
+    assert.deepEqual(started, [0, 1, 2], 'no queued job starts after the abort');
+    assert.equal(abortListeners(controller.signal), 0, 'the listener went away with the last job');
   });
 });
