@@ -58,7 +58,6 @@ export function map<T, R>(input: Iterable<T> | AsyncIterable<T>, fn: Mapper<T, R
   return new MapRun(input, fn as unknown as Mapper<unknown, unknown>, concurrency, returnExceptions, signalsFor(signal));
 }
 
-type Outcome = { ok: boolean; value: unknown };
 
 /**
  * A lazily started {@link map}: `await` it for the array of results, or `for await` it to stream them
@@ -92,10 +91,10 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
   #markAllDone!: () => void;
 
   // Streaming only: finished results waiting for the consumer, and the wake-ups.
-  #buffer = new Map<number, Outcome>();
+  #buffer = new Map<number, unknown>();
   #yielded = 0;
   #window = Number.POSITIVE_INFINITY;
-  #wakeConsumer: (() => void) | undefined;
+  #consumer: { resolve: (step: IteratorResult<R>) => void; reject: (error: unknown) => void } | undefined;
   #roomWaiters: (() => void)[] = [];
 
   /** @internal use {@link map} */
@@ -196,6 +195,8 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
     const input = this.#input;
     if (Array.isArray(input)) {
       this.#array = input;
+      // Allocated once at its final size: growing it slot by slot costs time and twice the memory.
+      if (this.#mode === 'collect') this.#results = new Array(input.length);
     } else if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
       try {
         this.#iterator = (input as Iterable<unknown>)[Symbol.iterator]();
@@ -253,6 +254,8 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
   async #worker(): Promise<void> {
     const fn = this.#fn;
     const signal = this.#controller.signal;
+    const iterator = this.#iterator;
+    const inlinePull = this.#async && this.#concurrentPulls;
     while (!this.#stopped) {
       if (this.#nextIndex >= this.#yielded + this.#window) {
         await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
@@ -260,21 +263,42 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
       }
       // The index is taken before the pull so that indexes follow pull order even when pulls overlap.
       const index = this.#nextIndex;
-      const pulled = this.#async ? (this.#nextIndex++, await this.#pullAsync()) : this.#pullSync();
-      if (pulled === undefined) return;
-      if (!this.#async) this.#nextIndex++;
+      let item: unknown;
+      if (inlinePull) {
+        // An async generator queues overlapping next() calls itself: pull inline, no wrapper promise.
+        if (this.#exhausted) return;
+        this.#nextIndex++;
+        let step: IteratorResult<unknown>;
+        try {
+          step = await (iterator as AsyncIterator<unknown>).next();
+        } catch (error) {
+          this.#stop(error);
+          return;
+        }
+        if (step.done) {
+          this.#exhausted = true;
+          return;
+        }
+        if (this.#stopped) return;
+        item = step.value;
+      } else {
+        const pulled = this.#async ? (this.#nextIndex++, await this.#pullAsync()) : this.#pullSync();
+        if (pulled === undefined) return;
+        if (!this.#async) this.#nextIndex++;
+        item = pulled.value;
+      }
       if (this.#liveWorkers < this.#concurrency && !this.#exhausted && this.#array === undefined) {
         this.#liveWorkers++; // counted now, started on a microtask: no recursion over a sync source
         queueMicrotask(() => this.#spawn());
       }
       let value: unknown;
       try {
-        value = await fn(pulled.value, index, signal);
+        value = await fn(item, index, signal);
       } catch (error) {
         this.#failed(index, error);
         continue;
       }
-      this.#deliver(index, true, value);
+      this.#deliver(index, value);
     }
   }
 
@@ -329,25 +353,41 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
   #failed(index: number, error: unknown): void {
     if (this.#returnExceptions) {
       if (this.#mode === 'collect') this.#results[index] = toError(error);
-      else this.#deliver(index, false, toError(error));
+      else this.#deliver(index, toError(error));
       return;
     }
     this.#stop(error);
   }
 
-  #deliver(index: number, ok: boolean, value: unknown): void {
+  #deliver(index: number, value: unknown): void {
     if (this.#mode === 'collect') {
       this.#results[index] = value;
       return;
     }
-    this.#buffer.set(index, { ok, value });
-    if (index === this.#yielded) this.#wake();
+    const consumer = this.#consumer;
+    if (consumer !== undefined && index === this.#yielded) {
+      // The consumer is waiting for exactly this one: hand it over, no buffering.
+      this.#consumer = undefined;
+      this.#advance();
+      consumer.resolve({ done: false, value: value as R });
+      return;
+    }
+    this.#buffer.set(index, value);
   }
 
+  /** One more result was handed to the consumer: a worker waiting for room may start another. */
+  #advance(): void {
+    this.#yielded++;
+    const waiter = this.#roomWaiters.shift();
+    waiter?.();
+  }
+
+  /** Called when workers stop or finish: a waiting consumer learns the end (or the failure). */
   #wake(): void {
-    const wake = this.#wakeConsumer;
-    this.#wakeConsumer = undefined;
-    wake?.();
+    const consumer = this.#consumer;
+    if (consumer === undefined || this.#liveWorkers > 0) return;
+    this.#consumer = undefined;
+    this.#next().then(consumer.resolve, consumer.reject);
   }
 
   /** Stops the run with `error` (the first one wins): nothing new starts, fn's signal aborts. */
@@ -383,25 +423,26 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
     this.#wake();
   }
 
-  async #next(): Promise<IteratorResult<R>> {
-    for (;;) {
-      const outcome = this.#buffer.get(this.#yielded);
-      if (outcome !== undefined) {
-        this.#buffer.delete(this.#yielded);
-        this.#yielded++;
-        const waiter = this.#roomWaiters.shift();
-        waiter?.();
-        return { done: false, value: outcome.value as R };
-      }
-      if (this.#liveWorkers === 0) {
-        await this.#allDone;
-        if (this.#failure && !this.#failureReported) {
-          this.#failureReported = true;
-          throw this.#failure.error;
-        }
-        return { done: true, value: undefined };
-      }
-      await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
+  #next(): Promise<IteratorResult<R>> {
+    const buffer = this.#buffer;
+    if (buffer.size > 0 && buffer.has(this.#yielded)) {
+      const value = buffer.get(this.#yielded);
+      buffer.delete(this.#yielded);
+      this.#advance();
+      return Promise.resolve({ done: false, value: value as R });
     }
+    if (this.#liveWorkers === 0) return this.#end();
+    if (this.#consumer !== undefined) return Promise.reject(new TypeError('map() stream: next() called again before the previous next() settled'));
+    return new Promise((resolve, reject) => (this.#consumer = { resolve, reject }));
+  }
+
+  /** The end of the stream: done, or the failure once (after every finished result was yielded). */
+  async #end(): Promise<IteratorResult<R>> {
+    await this.#allDone;
+    if (this.#failure && !this.#failureReported) {
+      this.#failureReported = true;
+      throw this.#failure.error;
+    }
+    return { done: true, value: undefined };
   }
 }
