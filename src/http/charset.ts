@@ -4,6 +4,8 @@
  * charset, then a `<meta>` found by the prescan of the first 1024 bytes, else UTF-8. Unknown names
  * never fail: they are skipped as if absent.
  */
+import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 
 /** The media type and charset parameter of a Content-Type header, lower-cased. */
 export interface ContentType {
@@ -38,35 +40,121 @@ export function parseContentType(header: string | string[] | undefined): Content
 /**
  * True for media types whose title we look for: HTML, XHTML, and a missing type (browsers sniff
  * those; a body that is not HTML simply has no title).
+ *
+ * @example
+ * ```ts
+ * isHtmlType('text/html'); // true
+ * isHtmlType('application/octet-stream'); // false: not read at all
+ * ```
  */
 export function isHtmlType(mime: string): boolean {
   return mime === '' || mime === 'text/html' || mime === 'application/xhtml+xml';
 }
 
+/** Labels seen so far, resolved: creating an ICU converter just to ask its name costs microseconds. */
+const canonicalCache = new Map<string, string | undefined>([
+  ['utf-8', 'utf-8'],
+  ['utf8', 'utf-8'],
+]);
+
 /**
  * The canonical WHATWG name of an encoding label (`latin1` -> `windows-1252`), or undefined when
  * this runtime does not know it.
+ *
+ * @example
+ * ```ts
+ * canonicalEncoding('Shift_JIS'); // 'shift_jis'
+ * canonicalEncoding('x-no-such-charset'); // undefined
+ * ```
  */
 export function canonicalEncoding(label: string | undefined): string | undefined {
   if (!label) return undefined;
+  const key = label.trim().toLowerCase();
+  if (canonicalCache.has(key)) return canonicalCache.get(key);
+  let encoding: string | undefined;
   try {
-    return new TextDecoder(label.trim()).encoding;
+    encoding = new TextDecoder(key).encoding;
   } catch {
-    return undefined;
+    encoding = undefined;
   }
+  // Bounded: labels come from the network, and a hostile server could send endless new ones.
+  if (canonicalCache.size < 256) canonicalCache.set(key, encoding);
+  return encoding;
 }
 
-/** A streaming decoder for `label`, UTF-8 when the label is unknown or missing. */
-export function createDecoder(label: string | undefined): TextDecoder {
+/** Streaming bytes-to-text: chunks may split multi-byte characters anywhere. */
+export interface Decoder {
+  /** The canonical encoding name. */
+  readonly encoding: string;
+  /** Decodes the next bytes, keeping an incomplete character for the next call. */
+  write(bytes: Uint8Array): string;
+  /** Flushes what is kept (an incomplete character becomes U+FFFD). */
+  end(): string;
+}
+
+/** UTF-8 through node's native StringDecoder: much cheaper to create than an ICU TextDecoder. */
+function utf8Decoder(): Decoder {
+  const decoder = new StringDecoder('utf8');
+  let start = true;
+  let held: Buffer | undefined; // fewer than 3 leading bytes: a BOM may still be arriving
+  return {
+    encoding: 'utf-8',
+    write(bytes) {
+      let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      if (start) {
+        if (held) buffer = Buffer.concat([held, buffer]);
+        if (buffer.length < 3 && buffer.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) {
+          held = buffer;
+          return '';
+        }
+        start = false;
+        held = undefined;
+        // A UTF-8 BOM is not text (the TextDecoder strips it too).
+        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
+      }
+      return decoder.write(buffer);
+    },
+    end() {
+      const rest = held ? decoder.write(held) : '';
+      held = undefined;
+      return rest + decoder.end();
+    },
+  };
+}
+
+/**
+ * A streaming decoder for `label`; UTF-8 when the label is unknown or missing.
+ *
+ * @example
+ * ```ts
+ * const decoder = createDecoder('windows-1251');
+ * decoder.write(Buffer.from([0xcf, 0xf0])) + decoder.end(); // 'Пр'
+ * ```
+ */
+export function createDecoder(label: string | undefined): Decoder {
   const encoding = canonicalEncoding(label) ?? 'utf-8';
+  if (encoding === 'utf-8') return utf8Decoder();
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(encoding);
+    decoder = new TextDecoder(encoding);
   } catch {
-    return new TextDecoder('utf-8');
+    return utf8Decoder();
   }
+  return {
+    encoding: decoder.encoding,
+    write: (bytes) => decoder.decode(bytes, { stream: true }),
+    end: () => decoder.decode(),
+  };
 }
 
-/** The encoding a byte order mark at the start of `bytes` announces, or undefined. */
+/**
+ * The encoding a byte order mark at the start of `bytes` announces, or undefined.
+ *
+ * @example
+ * ```ts
+ * sniffBom(Buffer.from([0xef, 0xbb, 0xbf, 0x3c])); // 'utf-8'
+ * ```
+ */
 export function sniffBom(bytes: Uint8Array): string | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
@@ -87,7 +175,14 @@ function isAlpha(code: number | undefined): boolean {
   return code !== undefined && ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a));
 }
 
-/** The charset named by a `content` attribute (`text/html; charset=koi8-r`), per the HTML spec. */
+/**
+ * The charset named by a `content` attribute, per the HTML spec.
+ *
+ * @example
+ * ```ts
+ * charsetFromContent('text/html; charset=koi8-r'); // 'koi8-r'
+ * ```
+ */
 export function charsetFromContent(content: string): string | undefined {
   const lower = content.toLowerCase();
   let from = 0;
@@ -166,6 +261,9 @@ export function prescanCharset(bytes: Uint8Array): string | undefined {
   }
 
   while (i < length) {
+    // Only a '<' starts anything the prescan cares about.
+    i = text.indexOf('<', i);
+    if (i === -1) return undefined;
     if (text.startsWith('<!--', i)) {
       const end = text.indexOf('-->', i + 4);
       if (end === -1) return undefined;

@@ -9,7 +9,16 @@ import type { LookupFunction } from 'node:net';
 type LookupCallback = Parameters<LookupFunction>[2];
 type Answer = [error: NodeJS.ErrnoException | null, addresses: LookupAddress[]];
 
-/** A `dns.lookup`-compatible function whose answers are cached, plus a view of the cache. */
+/**
+ * A `dns.lookup`-compatible function whose answers are cached, plus a view of the cache.
+ *
+ * @example
+ * ```ts
+ * const lookup: DnsCache = createDnsCache();
+ * await Promise.all(urls.map((url) => request(url, { dispatcher: new Agent({ connect: { lookup } }) })));
+ * lookup.queries; // one per distinct hostname
+ * ```
+ */
 export interface DnsCache extends LookupFunction {
   /** How many queries went to the underlying lookup (cache misses). */
   readonly queries: number;

@@ -7,16 +7,25 @@
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 
-/** The three deadlines of one URL, in milliseconds. `Infinity` turns one off. */
+/**
+ * The three deadlines of one URL, in milliseconds. `Infinity` turns one off. A timed-out URL is a
+ * row with error code `timeout` whose message says which deadline and what it was waiting for.
+ *
+ * @example
+ * ```ts
+ * fetchAll(urls, { timeout: { connect: 2_000, headers: 5_000, total: 20_000 } });
+ * ```
+ */
 export interface TimeoutOptions {
   /**
-   * Opening the TCP (and TLS) connection, DNS included.
+   * Opening the TCP (and TLS) connection, DNS included. Enforced by undici's coarse timers, so it
+   * may fire up to about a second late; the others are exact.
    * @default 10_000 (or `total` when that is smaller)
    */
   connect?: number;
   /**
-   * Waiting for the response headers once the request is sent; also the longest silence allowed
-   * between two chunks of the body.
+   * Waiting for the response headers of each request, from the moment it is made (setting up a
+   * new connection included); also the longest silence allowed between two chunks of the body.
    * @default 30_000 (or `total` when that is smaller)
    */
   headers?: number;
@@ -122,16 +131,38 @@ export interface FetchOptions {
   dispatcher?: Dispatcher;
 }
 
-/** Options of {@link scrape}: those of {@link fetchAll} without JSON mode. */
+/**
+ * Options of {@link scrape}: those of {@link fetchAll} without JSON mode.
+ *
+ * @example
+ * ```ts
+ * const options: ScrapeOptions = { concurrency: 5, timeout: 10_000 };
+ * ```
+ */
 export type ScrapeOptions = Omit<FetchOptions, 'json'>;
 
 /** The version sent in the default User-Agent. Keep in step with package.json. */
 export const VERSION = '0.1.0';
 
-/** The default `user-agent`: says who is fetching, as polite crawlers do. */
+/**
+ * The default `user-agent`: says who is fetching, as polite crawlers do. Override it with
+ * `headers: { 'user-agent': ... }`.
+ *
+ * @example
+ * ```ts
+ * USER_AGENT; // 'gather/0.1.0 (concurrent fetcher; Node.js 20.18.1)'
+ * ```
+ */
 export const USER_AGENT = `gather/${VERSION} (concurrent fetcher; Node.js ${process.versions.node})`;
 
-/** Every default in one place, so docs, validation and code agree. */
+/**
+ * Every default in one place, so docs, validation and code agree.
+ *
+ * @example
+ * ```ts
+ * fetchAll(urls, { concurrency: DEFAULTS.concurrency * 2 });
+ * ```
+ */
 export const DEFAULTS = {
   concurrency: 16,
   perHost: Number.POSITIVE_INFINITY,
@@ -194,7 +225,15 @@ const ACCEPT = {
   any: '*/*',
 };
 
-/** Renders a received value for an error message: `` `0` (number) ``. */
+/**
+ * Renders a received value for an error message.
+ *
+ * @example
+ * ```ts
+ * describe(0); // '`0` (number)'
+ * describe('4'); // '`"4"` (string)'
+ * ```
+ */
 export function describe(value: unknown): string {
   const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   let shown: string;
@@ -205,9 +244,10 @@ export function describe(value: unknown): string {
   return `\`${shown}\` (${type})`;
 }
 
-function fail(name: string, what: string, value: unknown): never {
+/** Throws for a bad option: RangeError when a number was wanted and a number out of range came. */
+function fail(name: string, what: string, value: unknown, numeric = false): never {
   const message = `Expected \`${name}\` to be ${what}, got ${describe(value)}`;
-  throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
+  throw numeric && typeof value === 'number' ? new RangeError(message) : new TypeError(message);
 }
 
 function integer(name: string, value: unknown, fallback: number, min: number, allowInfinity: boolean): number {
@@ -215,14 +255,14 @@ function integer(name: string, value: unknown, fallback: number, min: number, al
   const ok =
     typeof value === 'number' &&
     ((Number.isInteger(value) && value >= min) || (allowInfinity && value === Number.POSITIVE_INFINITY));
-  if (!ok) fail(name, `an integer from ${min} and up${allowInfinity ? ' or `Infinity`' : ''}`, value);
+  if (!ok) fail(name, `an integer from ${min} and up${allowInfinity ? ' or `Infinity`' : ''}`, value, true);
   return value;
 }
 
 function milliseconds(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
-    fail(name, `a number of milliseconds from ${min} and up (or \`Infinity\`)`, value);
+    fail(name, `a number of milliseconds from ${min} and up (or \`Infinity\`)`, value, true);
   }
   return value;
 }
@@ -284,6 +324,12 @@ function headers(value: unknown, mode: Mode, json: boolean): Record<string, stri
 /**
  * Checks and defaults the options of one entry point. Throws TypeError (wrong type, unknown option)
  * or RangeError (a number out of range) naming the option.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ timeout: 5_000 }, 'fetchAll()', 'fetch').headersTimeout; // 5000
+ * resolveOptions({ concurrency: 0 }, 'fetchAll()', 'fetch'); // RangeError: Expected `concurrency` to be an integer from 1 and up or `Infinity`, got `0` (number)
+ * ```
  */
 export function resolveOptions(options: unknown, where: string, mode: Mode): ResolvedOptions {
   if (options === undefined) options = {};

@@ -1,0 +1,60 @@
+/**
+ * The one undici dispatcher of a run: a keep-alive `Agent` (one connection pool per origin) whose
+ * pools are sized from the run's limits, with the run's DNS cache and connect deadline. Reusing
+ * connections is most of the speed of a crawl: a TCP (and TLS) handshake per URL would cost more
+ * than the request.
+ */
+import type { LookupFunction } from 'node:net';
+import { Agent } from 'undici';
+
+/** What the agent is sized and configured from. */
+export interface AgentOptions {
+  /** The run's global limit: no origin ever needs more connections than this. */
+  concurrency: number;
+  /** The per-host limit, when smaller. */
+  perHost: number;
+  /** Connect deadline in ms (DNS, TCP and TLS); Infinity for none. */
+  connectTimeout: number;
+  /** The lookup new connections use (the run's DNS cache). */
+  lookup?: LookupFunction | undefined;
+}
+
+/** Idle keep-alive sockets are closed after this long (a run closes them all when it ends anyway). */
+const KEEP_ALIVE_MS = 10_000;
+
+/**
+ * How many connections one origin's pool may open: enough for every request the limits allow in
+ * flight to that origin at once, so none waits inside undici where our deadlines cannot see it.
+ *
+ * @example
+ * ```ts
+ * connectionsPerOrigin(16, 4); // 4
+ * connectionsPerOrigin(16, Infinity); // 16
+ * connectionsPerOrigin(Infinity, Infinity); // null: unlimited
+ * ```
+ */
+export function connectionsPerOrigin(concurrency: number, perHost: number): number | null {
+  const most = Math.min(concurrency, perHost);
+  return Number.isFinite(most) ? most : null; // null: undici's "unlimited"
+}
+
+/**
+ * Creates the run's keep-alive agent.
+ *
+ * @example
+ * ```ts
+ * const agent = createAgent({ concurrency: 16, perHost: 4, connectTimeout: 10_000, lookup: createDnsCache() });
+ * try { await request('http://example.test/', { dispatcher: agent }); } finally { await agent.close(); }
+ * ```
+ */
+export function createAgent(options: AgentOptions): Agent {
+  return new Agent({
+    connections: connectionsPerOrigin(options.concurrency, options.perHost),
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    connect: {
+      // undici: 0 disables the connect timer.
+      timeout: Number.isFinite(options.connectTimeout) ? options.connectTimeout : 0,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    },
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * Many URLs to rows, in input order: core `map` over the URLs with {@link fetchRow} per item, plus
+ * the run's shared pieces (one keep-alive agent, DNS cache, per-host limits), created when the run
+ * starts and released when it ends, whichever way it ends.
+ */
+import { setMaxListeners } from 'node:events';
+import { map, type MapRun } from '../core/index.js';
+import { createRunContext, type RunContext } from './context.js';
+import { fetchRow } from './fetch-one.js';
+import { describe, resolveOptions, type FetchOptions, type Mode, type ResolvedOptions, type ScrapeOptions } from './options.js';
+import type { FetchRow } from './types.js';
+
+/**
+ * What fetchAll and scrape take: URL strings (or URL objects), from a sync or async source. Items
+ * that are not URLs become `invalid_url` rows.
+ *
+ * @example
+ * ```ts
+ * const fromArray: UrlSource = ['https://example.com/'];
+ * async function* fromFile(): AsyncGenerator<string> { yield* (await readFile('urls.txt', 'utf8')).split('\n'); }
+ * ```
+ */
+export type UrlSource = Iterable<string | URL> | AsyncIterable<string | URL>;
+
+/**
+ * A lazily started run, shaped like core `map`'s {@link MapRun}: `await` it for every row in input
+ * order, or `for await` it to stream rows in input order as they become available (memory
+ * O(concurrency), however many URLs). Consume it one way, once. Nothing is requested until then.
+ *
+ * When the run ends (all rows delivered, cancelled, or the loop left early) its agent is closed
+ * before the await settles or the loop ends: no socket or timer is left behind.
+ *
+ * @example
+ * ```ts
+ * const run = fetchAll(urls, { concurrency: 8 });
+ * for await (const row of run) console.log(row.status, row.url);
+ * ```
+ */
+export interface FetchRun<R = FetchRow> extends PromiseLike<R[]>, AsyncIterable<R> {
+  /**
+   * Cancels the run: in-flight requests are aborted, and it rejects with `CancelledError` (the
+   * stream form yields the rows that finished before, then throws). False if it had ended.
+   */
+  cancel(reason?: unknown): boolean;
+}
+
+class Run implements FetchRun {
+  readonly #run: MapRun<FetchRow>;
+  readonly #close: (failed: boolean) => Promise<void>;
+  #collected: Promise<FetchRow[]> | undefined;
+
+  constructor(run: MapRun<FetchRow>, close: (failed: boolean) => Promise<void>) {
+    this.#run = run;
+    this.#close = close;
+  }
+
+  then<A = FetchRow[], B = never>(
+    onFulfilled?: ((rows: FetchRow[]) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.#collected ??= new Promise<FetchRow[]>((resolve, reject) => {
+      this.#run.then(
+        (rows) => this.#close(false).then(() => resolve(rows)),
+        (error: unknown) => this.#close(true).then(() => reject(error)),
+      );
+    });
+    return this.#collected.then(onFulfilled, onRejected);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<FetchRow, void, undefined> {
+    let failed = true;
+    try {
+      // Leaving this loop early (break, throw) returns map's iterator, which cancels the rest and
+      // waits for the requests in flight; only then is the agent destroyed below.
+      for await (const row of this.#run) yield row;
+      failed = false;
+    } finally {
+      await this.#close(failed);
+    }
+  }
+
+  cancel(reason?: unknown): boolean {
+    return this.#run.cancel(reason);
+  }
+}
+
+function checkSource(urls: unknown, where: string): void {
+  if (typeof urls === 'string' || urls instanceof URL) {
+    throw new TypeError(`Expected \`urls\` of ${where} to be an iterable of URLs, got one URL ${describe(String(urls))}: wrap it in an array`);
+  }
+  const iterable =
+    typeof urls === 'object' &&
+    urls !== null &&
+    (typeof (urls as Iterable<unknown>)[Symbol.iterator] === 'function' ||
+      typeof (urls as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function');
+  if (!iterable) throw new TypeError(`Expected \`urls\` of ${where} to be an iterable or async iterable of URLs, got ${describe(urls)}`);
+}
+
+/** The shared pipeline of fetchAll and scrape. */
+function startRun(urls: UrlSource, options: ResolvedOptions): FetchRun {
+  // Created by the first URL, so a run that is never consumed (or has no URLs) opens nothing.
+  let context: RunContext | undefined;
+  const run = map(
+    urls,
+    (url, _index, signal) => {
+      if (context === undefined) {
+        context = createRunContext(options);
+        // Every URL in flight listens to the run's signal: more than node's default 10 is expected.
+        setMaxListeners(0, signal);
+      }
+      return fetchRow(url, context, signal, 'throw');
+    },
+    { concurrency: options.concurrency, ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  return new Run(run, (failed) => (context ? context.close(failed) : Promise.resolve()));
+}
+
+function start(urls: UrlSource, options: unknown, where: string, mode: Mode): FetchRun {
+  checkSource(urls, where);
+  return startRun(urls, resolveOptions(options, where, mode));
+}
+
+/**
+ * Fetches every URL with bounded concurrency and returns one {@link FetchRow} per input, in input
+ * order: awaitable to an array, or async-iterable to stream rows as they finish. Per-URL failures
+ * (bad URL, DNS, refused, timeout, HTTP status >= 400...) are rows with an `error`, never a thrown
+ * batch; only bad options throw (at once), and cancelling the run (`signal`, `cancel()`) rejects
+ * with `CancelledError`.
+ *
+ * HTML responses get their `<title>` (reading stops right after it); with `json: true` every body
+ * is parsed into `row.json` instead (the API mode).
+ *
+ * Defaults: concurrency 16, perHost Infinity, timeout { connect: 10 s, headers: 30 s, total: 60 s },
+ * retries 2 (resets, 429, 502-504; Retry-After honoured up to maxRetryDelay 30 s), maxRedirects 10,
+ * maxBytes 10 MiB, httpErrors true, json false.
+ *
+ * @example
+ * ```ts
+ * const rows = await fetchAll(['https://api.github.com/users/octocat', 'https://api.github.com/users/missing-x'], { json: true });
+ * for (const row of rows) console.log(row.status, row.ok ? row.json : row.error);
+ *
+ * for await (const row of fetchAll(readUrls(file), { concurrency: 64, perHost: 4 })) console.log(row.url, row.title);
+ * ```
+ */
+export function fetchAll(urls: UrlSource, options?: FetchOptions): FetchRun {
+  return start(urls, options, 'fetchAll()', 'fetch');
+}
+
+/**
+ * {@link fetchAll} for web pages: the same rows and pipeline, titles read from HTML with a
+ * streaming parser, and asks servers for HTML (`accept: text/html,...`). It has no JSON mode (use
+ * `fetchAll(urls, { json: true })` for APIs).
+ *
+ * @example
+ * ```ts
+ * const pages = await scrape(['https://example.com/', 'https://example.org/'], { concurrency: 5, timeout: 10_000 });
+ * for (const page of pages) console.log(page.url, page.status, page.title, page.error?.code ?? '');
+ * ```
+ */
+export function scrape(urls: UrlSource, options?: ScrapeOptions): FetchRun {
+  return start(urls, options, 'scrape()', 'scrape');
+}

@@ -1,0 +1,81 @@
+/**
+ * Following redirects by hand, so each hop is counted, loops are caught, the final URL is known, and
+ * credentials do not leak to another origin. Every request here is a GET, so the 301/302/303 rule
+ * ("switch to GET") and the 307/308 rule ("keep the method") agree.
+ */
+import type { FetchRowError } from './types.js';
+
+/** Statuses that send the client elsewhere when they carry a Location. */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Schemes we fetch: http and https.
+ *
+ * @example
+ * ```ts
+ * isSupportedProtocol(new URL('ftp://x.test/').protocol); // false
+ * ```
+ */
+export function isSupportedProtocol(protocol: string): boolean {
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+/**
+ * Where a response redirects to: a URL, null when it is not a redirect (not a 3xx with a Location),
+ * or an error row part when the Location is unusable.
+ *
+ * @example
+ * ```ts
+ * redirectTarget(302, '/next', new URL('http://a.test/x')); // URL http://a.test/next
+ * redirectTarget(200, undefined, base); // null
+ * ```
+ */
+export function redirectTarget(
+  status: number,
+  location: string | string[] | undefined,
+  base: URL,
+): URL | FetchRowError | null {
+  if (!REDIRECT_STATUSES.has(status)) return null;
+  const value = Array.isArray(location) ? location[0] : location;
+  if (value === undefined || value.trim() === '') return null; // a 3xx without Location is a final answer
+  let target: URL;
+  try {
+    // Relative references resolve against the URL that answered (RFC 9110 10.2.2). A Location
+    // carries no fragment of its own? Then the original one is kept, as browsers do.
+    target = new URL(value.trim(), base);
+  } catch {
+    return { code: 'invalid_url', message: `redirect to an invalid URL: ${JSON.stringify(value)} from ${base.href}` };
+  }
+  if (!isSupportedProtocol(target.protocol)) {
+    return {
+      code: 'unsupported_scheme',
+      message: `redirect to unsupported scheme "${target.protocol}" (${target.href}); only http and https are fetched`,
+    };
+  }
+  if (target.hash === '' && base.hash !== '') target.hash = base.hash;
+  return target;
+}
+
+/** Headers that would hand someone else the user's identity. */
+const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * The request headers for the next hop: unchanged within one origin, without credentials across
+ * origins (what browsers and undici's fetch do).
+ *
+ * @example
+ * ```ts
+ * headersForHop({ authorization: 'Bearer x' }, new URL('https://a.test'), new URL('https://b.test')); // {}
+ * ```
+ */
+export function headersForHop(headers: Record<string, string>, from: URL, to: URL): Record<string, string> {
+  if (from.origin === to.origin) return headers;
+  let copy: Record<string, string> | undefined;
+  for (const name of CREDENTIALS) {
+    if (name in headers) {
+      copy ??= { ...headers };
+      delete copy[name];
+    }
+  }
+  return copy ?? headers;
+}
