@@ -4,7 +4,7 @@
  * in-process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { VERSION } from '../http/index.js';
+import { VERSION } from '../http/options.js';
 import { runDemo } from './demo-command.js';
 import { UsageError } from './errors.js';
 import { runFetch } from './fetch-command.js';

@@ -42,7 +42,7 @@ export interface DnsCache extends LookupFunction {
  * const agent = new Agent({ connect: { lookup } });
  * ```
  */
-export function createDnsCache(lookup: LookupFunction = systemLookup as LookupFunction): DnsCache {
+export function createDnsCache(lookup: LookupFunction = systemLookupRefusingInvalid): DnsCache {
   // Keyed by name and family: a family-4 and a family-6 question are different questions.
   const answers = new Map<string, Answer>();
   const pending = new Map<string, { resolve: (answer: Answer) => void }[]>();
@@ -110,4 +110,24 @@ export function createDnsCache(lookup: LookupFunction = systemLookup as LookupFu
   Object.defineProperty(cached, 'queries', { get: () => queries });
   cached.clear = () => answers.clear();
   return cached;
+}
+
+/**
+ * The system lookup, except for names under `.invalid`: RFC 6761 reserves that domain never to
+ * resolve and asks resolver libraries to answer "no such name" themselves. Doing so keeps made-up
+ * names (tests, demos, typos) off the network entirely. A lookup the caller injects is used as is.
+ */
+function systemLookupRefusingInvalid(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  if (name === 'invalid' || name.endsWith('.invalid')) {
+    const error: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+      code: 'ENOTFOUND',
+      errno: -3008,
+      syscall: 'getaddrinfo',
+      hostname,
+    });
+    process.nextTick(() => callback(error, options.all ? [] : '', 0));
+    return;
+  }
+  (systemLookup as LookupFunction)(hostname, options, callback);
 }

@@ -39,7 +39,8 @@ export type UrlSource = Iterable<string | URL> | AsyncIterable<string | URL>;
 export interface FetchRun<R = FetchRow> extends PromiseLike<R[]>, AsyncIterable<R> {
   /**
    * Cancels the run: in-flight requests are aborted, and it rejects with `CancelledError` (the
-   * stream form yields the rows that finished before, then throws). False if it had ended.
+   * stream form first yields a row for every URL it started, `aborted` for those cut short, then
+   * throws). False if it had ended.
    */
   cancel(reason?: unknown): boolean;
 }
@@ -108,7 +109,9 @@ function startRun(urls: UrlSource, options: ResolvedOptions): FetchRun {
         // Every URL in flight listens to the run's signal: more than node's default 10 is expected.
         setMaxListeners(0, signal);
       }
-      return fetchRow(url, context, signal, 'throw');
+      // A cancelled run still gives every URL it started a row (those cut short say `aborted`), so
+      // the streaming form yields all of them before it throws: nothing finished is lost.
+      return fetchRow(url, context, signal);
     },
     { concurrency: options.concurrency, ...(options.signal ? { signal: options.signal } : {}) },
   );

@@ -1,13 +1,13 @@
 /**
  * One URL to one {@link FetchRow}: parse, wait for a host slot, request, follow redirects, retry
  * transient failures, read the title or the JSON, all under the URL's deadlines. Every failure
- * becomes the row's `error`; nothing is thrown, except `CancelledError` when the run itself is
- * cancelled and the caller asked for that (fetchAll does: the run then rejects, as map's contract
- * says, and the rows already finished are what the caller keeps).
+ * becomes the row's `error` and nothing is thrown; a URL cut short by the run's cancellation is an
+ * `aborted` row (fetchAll's map then ends the run with `CancelledError` once every started URL has
+ * its row).
  */
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { CancelledError, TimeoutError, isCancellation, sleep } from '../core/index.js';
+import { TimeoutError, isCancellation, sleep } from '../core/index.js';
 import { BodyTooLargeError, discardBody, readBody } from './body.js';
 import { createDecoder, isHtmlType, parseContentType } from './charset.js';
 import { PHASE_TEXT, classifyError, totalTimeoutError, type Phase } from './classify.js';
@@ -17,17 +17,6 @@ import { headersForHop, isSupportedProtocol, redirectTarget } from './redirect.j
 import { isTransientError, isTransientStatus, retryDelay } from './retry.js';
 import { createTitleExtractor } from './title.js';
 import type { FetchRow, FetchRowError } from './types.js';
-
-/**
- * What to do when the run's signal aborts mid-URL: rethrow its CancelledError (fetchAll, so map
- * rejects), or return an `aborted` row (fetchOne).
- *
- * @example
- * ```ts
- * await fetchRow(url, context, signal, 'row'); // an `aborted` row if signal aborts
- * ```
- */
-export type CancelMode = 'throw' | 'row';
 
 /** Statuses that never carry a body (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);
@@ -107,7 +96,7 @@ class UrlJob {
     this.#retriesLeft = context.options.retries;
   }
 
-  async run(url: URL, onCancel: CancelMode): Promise<FetchRow> {
+  async run(url: URL): Promise<FetchRow> {
     const runSignal = this.#runSignal;
     const onAbort = (): void => this.#controller.abort(runSignal?.reason);
     runSignal?.addEventListener('abort', onAbort, { once: true });
@@ -119,7 +108,6 @@ class UrlJob {
       if (this.#deadline) {
         row.error = this.#deadline;
       } else if (runSignal?.aborted || isCancellation(error)) {
-        if (onCancel === 'throw') throw cancelledError(runSignal, error);
         row.error = { code: 'aborted', message: `cancelled ${PHASE_TEXT[this.#phase]}` };
       } else {
         // Not expected (every request failure is handled where it happens), but a row it is.
@@ -379,27 +367,20 @@ function finiteOrZero(ms: number): number {
   return Number.isFinite(ms) ? ms : 0;
 }
 
-function cancelledError(signal: AbortSignal | undefined, error: unknown): CancelledError {
-  if (signal?.aborted) return signal.reason instanceof CancelledError ? signal.reason : new CancelledError(signal.reason);
-  return error instanceof CancelledError ? error : new CancelledError(error);
-}
-
 /**
  * Fetches one URL with a run context of the caller's: the building block of fetchAll. Resolves to
- * the row; never rejects, except with `CancelledError` when `signal` aborts and `onCancel` is
- * `'throw'` (with `'row'`, an `aborted` row instead).
+ * the row and never rejects: when `signal` aborts, the row has error code `aborted`.
  *
  * @example
  * ```ts
  * const context = createRunContext(resolveOptions({}, 'mine', 'fetch'));
- * try { console.log(await fetchRow('http://example.test/', context, undefined, 'row')); } finally { await context.close(false); }
+ * try { console.log(await fetchRow('http://example.test/', context, undefined)); } finally { await context.close(false); }
  * ```
  */
 export async function fetchRow(
   input: unknown,
   context: RunContext,
   signal: AbortSignal | undefined,
-  onCancel: CancelMode,
 ): Promise<FetchRow> {
   const row = emptyRow(input);
   const target = parseTarget(input);
@@ -408,18 +389,17 @@ export async function fetchRow(
     return row;
   }
   if (signal?.aborted) {
-    if (onCancel === 'throw') throw cancelledError(signal, undefined);
     row.error = { code: 'aborted', message: 'cancelled before the request started' };
     return row;
   }
-  return new UrlJob(row, context, signal).run(target, onCancel);
+  return new UrlJob(row, context, signal).run(target);
 }
 
 /**
  * Fetches one URL and resolves to its {@link FetchRow}: never rejects for anything the URL or the
  * network does (bad options reject with TypeError/RangeError). Uses a keep-alive agent of its own,
  * closed before it resolves (pass `dispatcher` to reuse yours). When `signal` aborts, the row has
- * error code `aborted`: the one entry point that reports cancellation as a row.
+ * error code `aborted`.
  *
  * @example
  * ```ts
@@ -432,7 +412,7 @@ export async function fetchOne(url: string | URL, options?: FetchOptions): Promi
   const resolved = resolveOptions(options, 'fetchOne()', 'fetch');
   const context = createRunContext(resolved);
   try {
-    return await fetchRow(url, context, resolved.signal, 'row');
+    return await fetchRow(url, context, resolved.signal);
   } finally {
     await context.close(resolved.signal?.aborted ?? false);
   }

@@ -178,6 +178,8 @@ describe('gather fetch', () => {
     assert.equal(result.code, 130);
     const rows = parseJsonl(result.stdout);
     assert.deepEqual(rows.slice(0, 2).map((r) => r.title), ['Page 1', 'Page 2']);
+    assert.ok(rows.length >= 3 && rows.length <= 4, `${rows.length} rows: the finished ones and the two in flight`);
+    for (const row of rows.slice(2)) assert.equal((row.error as { code: string }).code, 'aborted');
     assert.match(result.stderr, /interrupted/);
   });
 });

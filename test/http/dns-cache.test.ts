@@ -88,3 +88,12 @@ test('dns cache: an empty answer is ENOTFOUND', async () => {
   const answer = await ask(createDnsCache(empty), 'z.test.invalid', true);
   assert.equal((answer.error as NodeJS.ErrnoException).code, 'ENOTFOUND');
 });
+
+test('names under .invalid never reach the system resolver (RFC 6761): ENOTFOUND at once', async () => {
+  const lookup = createDnsCache();
+  const started = performance.now();
+  const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => lookup('nothing-here.example.invalid', {}, (err) => resolve(err)));
+  assert.equal(error?.code, 'ENOTFOUND');
+  assert.equal(lookup.queries, 1);
+  assert.ok(performance.now() - started < 50, 'answered locally, not by a resolver timeout');
+});

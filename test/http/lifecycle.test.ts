@@ -64,17 +64,17 @@ test('lifecycle: a cancelled run rejects with CancelledError promptly and leaves
   assert.deepEqual(await settleTo(baseline), baseline);
 });
 
-test('lifecycle: a cancelled stream yields the finished rows, then throws CancelledError', async () => {
+test('lifecycle: a cancelled stream yields a row for every started URL (aborted ones marked), then throws CancelledError', async () => {
   const baseline = resources();
   const controller = new AbortController();
-  const seen: (string | null)[] = [];
+  const seen: string[] = [];
   setTimeout(() => controller.abort(), 300);
   await assert.rejects(async () => {
     for await (const row of fetchAll([url('/page/1'), url('/page/2'), url('/hang'), url('/page/3')], { signal: controller.signal })) {
-      seen.push(row.title);
+      seen.push(row.title ?? row.error?.code ?? '?');
     }
   }, CancelledError);
-  assert.deepEqual(seen, ['Page 1', 'Page 2']);
+  assert.deepEqual(seen, ['Page 1', 'Page 2', 'aborted', 'Page 3']);
   assert.deepEqual(await settleTo(baseline), baseline);
 });
 
