@@ -2,6 +2,7 @@
  * Small helpers for listening to up to two AbortSignals (an explicit one and the ambient one) with
  * listeners that are always removed, so long-lived signals do not accumulate listeners.
  */
+import { setMaxListeners } from 'node:events';
 import { currentSignal } from './scope.js';
 
 /** The explicit signal and the ambient one, deduplicated. */
@@ -45,4 +46,14 @@ export function onAbort(
   a?.addEventListener('abort', fromA, { once: true });
   b?.addEventListener('abort', fromB, { once: true });
   return dispose;
+}
+
+/**
+ * An AbortController whose signal may have any number of listeners: every job of a gather, every
+ * call of a map, listens to one shared signal, and node would warn past 10.
+ */
+export function createController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -61,11 +61,13 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
   let remaining = items.length;
   let wake: (() => void) | undefined;
   let ended: { error: unknown } | undefined; // timeout, cancel or early exit
+  let closed = false; // the consumer left (return() or a thrown failure): nothing more is yielded
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopListening = (): void => {};
 
   const settle = (ok: boolean, value: unknown): void => {
     if (--remaining === 0) clearTimeout(timer); // all settled in time: a slow consumer still gets every result
+    if (ended) return; // settled after the deadline or the cancel: the cancellation we caused, not a result
     done.push({ ok, value });
     const w = wake;
     wake = undefined;
@@ -105,20 +107,23 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
   const iterator: AsyncIterableIterator<unknown> = {
     async next(): Promise<IteratorResult<unknown>> {
       for (;;) {
+        if (closed) return { done: true, value: undefined };
+        // Results that completed before a timeout or cancel are still yielded first, as asyncio does.
+        const outcome = done.shift();
+        if (outcome) {
+          if (outcome.ok) return { done: false, value: outcome.value };
+          if (returnExceptions) return { done: false, value: toError(outcome.value) };
+          closed = true;
+          end(undefined);
+          await drainOwned();
+          throw outcome.value;
+        }
         if (ended) {
           await drainOwned();
           if (ended.error === undefined) return { done: true, value: undefined };
           const { error } = ended;
           ended = { error: undefined };
           throw error;
-        }
-        const outcome = done.shift();
-        if (outcome) {
-          if (outcome.ok) return { done: false, value: outcome.value };
-          if (returnExceptions) return { done: false, value: toError(outcome.value) };
-          end(undefined);
-          await drainOwned();
-          throw outcome.value;
         }
         if (remaining === 0) {
           cleanup();
@@ -128,6 +133,7 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
       }
     },
     async return(): Promise<IteratorResult<unknown>> {
+      closed = true;
       end(undefined);
       await drainOwned();
       return { done: true, value: undefined };

@@ -1,4 +1,4 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
 import { Deque } from './deque.js';
 import { CancelledError, cancelledErrorOf, toError } from './errors.js';
 import { runInScope } from './scope.js';
@@ -278,7 +278,7 @@ function runGather(
       const job = items[index] as Job<unknown>;
       owned++;
       running++;
-      children ??= new AbortController();
+      children ??= createController();
       const childSignal = children.signal;
       let result: unknown;
       try {

@@ -1,4 +1,4 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
 import { CancelledError, cancelledErrorOf, toError } from './errors.js';
 import { checkBoolean, checkCount, checkFunction, checkOptions, checkSignal, describe } from './validate.js';
 
@@ -69,7 +69,7 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
   readonly #concurrency: number;
   readonly #returnExceptions: boolean;
   readonly #parents: [AbortSignal | undefined, AbortSignal | undefined];
-  readonly #controller = new AbortController();
+  readonly #controller = createController();
   #stopParents: () => void = noop;
   #mode: 'idle' | 'collect' | 'stream' = 'idle';
   #collected: Promise<R[]> | undefined;

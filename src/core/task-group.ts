@@ -1,4 +1,4 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
 import { CancelledError, cancelledErrorOf, isCancellation } from './errors.js';
 import { runInScope } from './scope.js';
 import { Task } from './task.js';
@@ -33,7 +33,7 @@ type Phase = 'new' | 'running' | 'aborting' | 'finished';
  * ```
  */
 export class TaskGroup {
-  readonly #controller = new AbortController();
+  readonly #controller = createController();
   readonly #explicit: AbortSignal | undefined;
   #phase: Phase = 'new';
   #pending = 0;

@@ -1,4 +1,4 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
 import { CancelledError, isCancellation, toError } from './errors.js';
 import { runInScope } from './scope.js';
 import { isThenable, type Job } from './types.js';
@@ -41,7 +41,7 @@ const noop = (): void => {};
 export class Task<T> implements PromiseLike<T> {
   /** The task's name, `Task-N` unless given. */
   readonly name: string;
-  readonly #controller = new AbortController();
+  readonly #controller = createController();
   readonly #promise: Promise<T>;
   #resolve!: (value: T) => void;
   #reject!: (error: unknown) => void;

@@ -143,3 +143,13 @@ test('undefined in the inputs is a TypeError naming its position', () => {
     message: /inputs\[1\] is undefined.*forget to `return`/,
   });
 });
+
+test('asCompleted: results that completed before the timeout are yielded first, then TimeoutError', async () => {
+    const seen: unknown[] = [];
+    const iterator = asCompleted([Promise.resolve('a'), Promise.resolve('b'), () => sleep(5_000, 'never')], { timeout: 30 });
+    await delay(60); // the consumer arrives after the deadline
+    await assert.rejects(async () => {
+      for await (const value of iterator) seen.push(value);
+    }, TimeoutError);
+    assert.deepEqual(seen, ['a', 'b']);
+});

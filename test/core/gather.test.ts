@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CancelledError, Task, createTask, currentSignal, gather, sleep } from '../../src/core/index.js';
-import { ConcurrencyTracker, abortListeners, deferred, delay, loggedJob, rejection } from './_helpers.js';
+import { ConcurrencyTracker, abortListeners, deferred, delay, loggedJob, macrotasks, rejection } from './_helpers.js';
 import { runHuge } from './_huge.js';
 
 describe('gather: results', () => {
@@ -468,5 +468,20 @@ describe('gather: what a failed gather left running', () => {
     await delay(5);
     assert.deepEqual(started, [0, 1, 2], 'no queued job starts after the abort');
     assert.equal(abortListeners(controller.signal), 0, 'the listener went away with the last job');
+  });
+});
+
+describe('gather: many children on one signal', () => {
+  test('50 jobs waiting on the shared cancellation signal raise no MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      await gather(Array.from({ length: 50 }, (_, i) => () => sleep(5, i)));
+      await macrotasks();
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.map((w) => w.name), []);
   });
 });
