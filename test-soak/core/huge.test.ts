@@ -7,6 +7,7 @@ import { runHuge } from '../../test/core/_huge.js';
 
 test('10,000,000 promises settle in input order', { timeout: 600_000 }, async () => {
   const report = await runHuge('gather', 10_000_000);
+  console.log(`gather soak: 10M ${JSON.stringify(report)}`);
   assert.equal(report.length, 10_000_000);
   assert.equal(report.inOrder, true);
 });
@@ -17,8 +18,11 @@ test('10,000,000 promises with returnExceptions: the failure in its slot, the re
   assert.equal(report.inOrder, true);
 });
 
-test('10,000,000 items streamed through map in bounded memory', { timeout: 600_000 }, async () => {
+test('10,000,000 items streamed through map in bounded memory: peak RSS flat from 1M to 10M', { timeout: 600_000 }, async () => {
+  const small = await runHuge('map-stream', 1_000_000);
   const report = await runHuge('map-stream', 10_000_000);
+  console.log(`map stream soak: 1M ${JSON.stringify(small)}; 10M ${JSON.stringify(report)}`);
+  assert.ok((report.peakRssMb as number) <= (small.peakRssMb as number) * 1.1 + 8, `peak RSS 1M ${small.peakRssMb} MB, 10M ${report.peakRssMb} MB`);
   assert.equal(report.length, 10_000_000);
   assert.equal(report.inOrder, true);
   // O(concurrency), not O(input): 10^7 buffered results would take hundreds of MB.

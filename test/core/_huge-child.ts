@@ -23,7 +23,7 @@ async function main(): Promise<Record<string, unknown>> {
         break;
       }
     }
-    return { length: results.length, inOrder, ms: Date.now() - started };
+    return { length: results.length, inOrder, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ms: Date.now() - started };
   }
   if (mode === 'map-stream') {
     // How far the source runs ahead of the consumer, and how much the heap grows.
@@ -46,7 +46,7 @@ async function main(): Promise<Record<string, unknown>> {
       seen++;
       if (seen % 100_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
-    return { length: seen, inOrder, maxAhead, heapGrowth: peak - before, ms: Date.now() - started };
+    return { length: seen, inOrder, maxAhead, heapGrowth: peak - before, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ms: Date.now() - started };
   }
   throw new Error(`unknown mode ${mode}`);
 }
