@@ -53,7 +53,14 @@ function describeCancel(reason: unknown): string {
   return `cancelled: ${String(reason)}`;
 }
 
-/** True for our CancelledError and for the platform's AbortError (what fetch and timers reject with). */
+/**
+ * True for our CancelledError and for the platform's AbortError (what fetch and timers reject with).
+ *
+ * @example
+ * ```ts
+ * try { await fetch(url, { signal: currentSignal() }); } catch (error) { if (!isCancellation(error)) throw error; }
+ * ```
+ */
 export function isCancellation(error: unknown): boolean {
   if (error instanceof CancelledError) return true;
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';

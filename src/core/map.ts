@@ -62,6 +62,13 @@ export function map<T, R>(input: Iterable<T> | AsyncIterable<T>, fn: Mapper<T, R
 /**
  * A lazily started {@link map}: `await` it for the array of results, or `for await` it to stream them
  * in input order. It starts on the first `then()` or iteration and can be consumed one way only.
+ *
+ * @example
+ * ```ts
+ * const run = map(ids, (id, i, signal) => load(id, signal), { concurrency: 4 });
+ * setTimeout(() => run.cancel('too slow'), 5_000);
+ * for await (const record of run) save(record);
+ * ```
  */
 export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
   readonly #input: Iterable<unknown> | AsyncIterable<unknown>;
