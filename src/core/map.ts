@@ -19,6 +19,7 @@ const OPTION_NAMES = ['concurrency', 'signal', 'returnExceptions'] as const;
 const DEFAULT_CONCURRENCY = 16;
 const EAGER_WORKERS = 1024;
 const noop = (): void => {};
+const DONE: IteratorResult<unknown> = { done: true, value: undefined };
 
 /**
  * Applies `fn` to every item of a sync or async iterable with at most `concurrency` calls at once,
@@ -269,31 +270,27 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
         continue;
       }
       // The index is taken before the pull so that indexes follow pull order even when pulls overlap.
-      const index = this.#nextIndex;
-      let item: unknown;
+      if (this.#exhausted) return;
+      const index = this.#nextIndex++;
+      let step: IteratorResult<unknown> | undefined;
       if (inlinePull) {
         // An async generator queues overlapping next() calls itself: pull inline, no wrapper promise.
-        if (this.#exhausted) return;
-        this.#nextIndex++;
-        let step: IteratorResult<unknown>;
         try {
           step = await (iterator as AsyncIterator<unknown>).next();
         } catch (error) {
           this.#stop(error);
           return;
         }
-        if (step.done) {
-          this.#exhausted = true;
-          return;
-        }
-        if (this.#stopped) return;
-        item = step.value;
       } else {
-        const pulled = this.#async ? (this.#nextIndex++, await this.#pullAsync()) : this.#pullSync();
-        if (pulled === undefined) return;
-        if (!this.#async) this.#nextIndex++;
-        item = pulled.value;
+        step = this.#async ? await this.#pullOneAtATime() : this.#pullSync(index);
       }
+      if (step === undefined) return; // the source failed: #stop has the error
+      if (step.done) {
+        this.#exhausted = true;
+        return;
+      }
+      if (this.#stopped) return;
+      const item = step.value;
       if (this.#liveWorkers < this.#concurrency && !this.#exhausted && this.#array === undefined) {
         this.#liveWorkers++; // counted now, started on a microtask: no recursion over a sync source
         queueMicrotask(() => this.#spawn());
@@ -309,52 +306,29 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
     }
   }
 
-  #pullSync(): { value: unknown } | undefined {
-    if (this.#exhausted) return undefined;
+  /** The next step of a sync source, or undefined if it threw. */
+  #pullSync(index: number): IteratorResult<unknown> | undefined {
     const array = this.#array;
-    if (array) {
-      if (this.#nextIndex >= array.length) {
-        this.#exhausted = true;
-        return undefined;
-      }
-      return { value: array[this.#nextIndex] };
-    }
-    let step: IteratorResult<unknown>;
+    if (array) return index < array.length ? { done: false, value: array[index] } : DONE;
     try {
-      step = (this.#iterator as Iterator<unknown>).next();
+      return (this.#iterator as Iterator<unknown>).next();
     } catch (error) {
       this.#stop(error);
       return undefined;
     }
-    if (step.done) {
-      this.#exhausted = true;
-      return undefined;
-    }
-    return { value: step.value };
   }
 
-  async #pullAsync(): Promise<{ value: unknown } | undefined> {
-    if (this.#exhausted) return undefined;
+  /** The next step of an async iterator that may not tolerate overlapping next() calls. */
+  async #pullOneAtATime(): Promise<IteratorResult<unknown> | undefined> {
     const iterator = this.#iterator as AsyncIterator<unknown>;
-    let step: IteratorResult<unknown>;
+    const pull = this.#pulling.then(() => (this.#exhausted ? DONE : iterator.next()));
+    this.#pulling = pull.then(noop, noop);
     try {
-      if (this.#concurrentPulls) {
-        step = await iterator.next();
-      } else {
-        const pull = this.#pulling.then(() => (this.#exhausted ? { done: true, value: undefined } : iterator.next()));
-        this.#pulling = pull.then(noop, noop);
-        step = await pull;
-      }
+      return await pull;
     } catch (error) {
       this.#stop(error);
       return undefined;
     }
-    if (step.done) {
-      this.#exhausted = true;
-      return undefined;
-    }
-    if (this.#stopped) return undefined;
-    return { value: step.value };
   }
 
   #failed(index: number, error: unknown): void {
