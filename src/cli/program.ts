@@ -5,13 +5,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../http/options.js';
-import { runDemo } from './demo-command.js';
 import { UsageError } from './errors.js';
 import { runFetch } from './fetch-command.js';
 import { OUTPUT_FORMATS } from './formats.js';
 import { EXIT, type CliIo } from './io.js';
 import { bytesFlag, choiceFlag, durationFlag, headerFlag, integerFlag } from './parse.js';
-import { runServe } from './serve-command.js';
 import { openUrlSource } from './url-reader.js';
 
 interface FetchFlags {
@@ -116,14 +114,15 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
   program
     .command('demo')
     .description("start the embedded fixture server and run the seed's scraper story against it")
-    .action(async () => setStatus(await runDemo(io)));
+    // Loaded when used: the fixture server is no part of `gather fetch`'s start-up.
+    .action(async () => setStatus(await (await import('./demo-command.js')).runDemo(io)));
 
   program
     .command('serve')
     .description('run the fixture server alone (a small loopback internet: pages, faults, delays)')
     .addOption(new Option('-p, --port <port>', 'port (default: a free one)').argParser(integerFlag(0)).default(0))
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .action(async (flags: { port: number; host: string }) => setStatus(await runServe(flags, io)));
+    .action(async (flags: { port: number; host: string }) => setStatus(await (await import('./serve-command.js')).runServe(flags, io)));
 
   // Subcommands inherit the overrides so their errors come back here too.
   for (const command of program.commands) {

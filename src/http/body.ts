@@ -75,7 +75,8 @@ export interface BodyOutcome {
   complete: boolean;
 }
 
-type Coding = 'identity' | 'gzip' | 'deflate' | 'br';
+/** The one Content-Encoding a body is decoded from. */
+export type Coding = 'identity' | 'gzip' | 'deflate' | 'br';
 
 /**
  * The one coding to undo, per Content-Encoding. Throws BodyDecodeError for anything else (stacked
@@ -89,6 +90,7 @@ type Coding = 'identity' | 'gzip' | 'deflate' | 'br';
  * ```
  */
 export function codingOf(header: string | string[] | undefined): Coding {
+  if (header === undefined) return 'identity'; // most responses: nothing to parse
   const value = (Array.isArray(header) ? header.join(',') : (header ?? '')).toLowerCase();
   const codings = value
     .split(',')
@@ -118,7 +120,16 @@ function createDecompressor(coding: Exclude<Coding, 'identity'>, first: Buffer):
   return (first[0]! & 0x0f) === 0x08 ? createInflate(zlibOptions) : createInflateRaw(zlibOptions);
 }
 
-function lengthOf(header: string | string[] | undefined): number | undefined {
+/**
+ * The Content-Length header as a number, or undefined when absent or not a plain decimal.
+ *
+ * @example
+ * ```ts
+ * lengthOf('2041'); // 2041
+ * lengthOf(undefined); // undefined
+ * ```
+ */
+export function lengthOf(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value);
@@ -174,6 +185,148 @@ export async function discardBody(
   );
 }
 
+/** What a {@link BodyDecoder} tells its owner. */
+export interface BodyDecoderEvents {
+  /** Gets each decoded chunk in order; returns true when it has seen enough (stop reading). */
+  onChunk(chunk: Buffer): boolean;
+  /** Reading ended: the body was read to its end (`complete`), or `onChunk` had enough. Called once. */
+  onDone(complete: boolean): void;
+  /** Reading failed (too large, undecodable, the source's own error, `onChunk` threw). Called once. */
+  onFail(error: unknown): void;
+  /** The raw source should stop for now (the decompressor's buffer is full)... */
+  pause(): void;
+  /** ...and may go on. */
+  resume(): void;
+}
+
+/**
+ * The body reading logic without the plumbing: raw chunks are pushed in (`write`, `end`, `fail`)
+ * by whatever receives them (a Readable's events, or undici's dispatch handler callbacks),
+ * decompressed per Content-Encoding, bounded by `maxBytes` decoded bytes, and handed to
+ * `events.onChunk` until it has seen enough. Identity bodies are handed over synchronously.
+ *
+ * @example
+ * ```ts
+ * const decoder = new BodyDecoder(codingOf(headers['content-encoding']), 1024 * 1024, events);
+ * socketLike.on('data', (chunk) => decoder.write(chunk));
+ * socketLike.on('end', () => decoder.end());
+ * ```
+ */
+export class BodyDecoder {
+  readonly #coding: Coding;
+  readonly #maxBytes: number;
+  readonly #events: BodyDecoderEvents;
+  #decompressor: Transform | undefined;
+  #bytes = 0;
+  #settled = false;
+
+  constructor(coding: Coding, maxBytes: number, events: BodyDecoderEvents) {
+    this.#coding = coding;
+    this.#maxBytes = maxBytes;
+    this.#events = events;
+  }
+
+  /** Decoded bytes handed to `onChunk` so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** True once `onDone` or `onFail` was called (or the owner stopped it): later input is ignored. */
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** The next raw (possibly compressed) bytes. */
+  write(raw: Buffer): void {
+    if (this.#settled) return;
+    if (this.#coding === 'identity') return this.#decoded(raw);
+    let decompressor = this.#decompressor;
+    if (decompressor === undefined) {
+      decompressor = createDecompressor(this.#coding, raw);
+      this.#decompressor = decompressor;
+      decompressor.on('data', this.#decoded);
+      decompressor.on('end', this.#decodedEnd);
+      decompressor.on('error', this.#decodeError);
+    }
+    // Backpressure: a bomb inflates fast, so let zlib's buffer drain before feeding it more.
+    if (!decompressor.write(raw)) {
+      this.#events.pause();
+      decompressor.once('drain', () => {
+        if (!this.#settled) this.#events.resume();
+      });
+    }
+  }
+
+  /** The raw body ended. */
+  end(): void {
+    if (this.#settled) return;
+    if (this.#decompressor) this.#decompressor.end();
+    else this.#succeed(true);
+  }
+
+  /** The raw source failed: passed on as is. */
+  fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#release();
+    this.#events.onFail(error);
+  }
+
+  /** The owner lets go of the body for reasons of its own: no more events. */
+  stop(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#release();
+  }
+
+  readonly #decoded = (chunk: Buffer): void => {
+    if (this.#settled) return;
+    const room = this.#maxBytes - this.#bytes;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.#bytes += part.length;
+    let enough: boolean;
+    try {
+      enough = this.#events.onChunk(part);
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (enough) return this.#succeed(false);
+    if (part !== chunk) this.fail(new BodyTooLargeError(this.#maxBytes));
+  };
+
+  readonly #decodedEnd = (): void => {
+    this.#succeed(true);
+  };
+
+  readonly #decodeError = (error: Error): void => {
+    const what = this.#coding === 'br' ? 'brotli' : this.#coding;
+    this.fail(new BodyDecodeError(`could not decode the ${what} body: ${error.message}`, { cause: error }));
+  };
+
+  #succeed(complete: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    // After an early stop the rest (compressed or not) is let go without decoding it.
+    if (!complete) this.#release();
+    else this.#detach();
+    this.#events.onDone(complete);
+  }
+
+  #detach(): void {
+    const decompressor = this.#decompressor;
+    if (!decompressor) return;
+    decompressor.off('data', this.#decoded);
+    decompressor.off('end', this.#decodedEnd);
+    decompressor.off('error', this.#decodeError);
+    decompressor.on('error', noop);
+  }
+
+  #release(): void {
+    this.#detach();
+    this.#decompressor?.destroy();
+  }
+}
+
 /**
  * Reads `body`, decompressing per Content-Encoding, handing decoded chunks to `onChunk` until it
  * returns true (early stop), the body ends, or `maxBytes` decoded bytes were handed over and more
@@ -192,7 +345,6 @@ export async function discardBody(
  * ```
  */
 export function readBody(body: Readable, options: ReadBodyOptions): Promise<BodyOutcome> {
-  const { maxBytes, onChunk, signal } = options;
   let coding: Coding;
   try {
     coding = codingOf(options.contentEncoding);
@@ -203,94 +355,31 @@ export function readBody(body: Readable, options: ReadBodyOptions): Promise<Body
   }
 
   return new Promise<BodyOutcome>((resolve, reject) => {
-    let bytes = 0;
-    let settled = false;
-    let decompressor: Transform | undefined;
-
-    function detach(): void {
+    const detach = (): void => {
       body.off('data', onRaw);
       body.off('end', onRawEnd);
       body.off('error', onRawError);
       body.on('error', noop);
-      if (decompressor) {
-        decompressor.off('data', onDecoded);
-        decompressor.off('end', onDecodedEnd);
-        decompressor.off('error', onDecodeError);
-        decompressor.on('error', noop);
-      }
-    }
-
-    function succeed(complete: boolean): void {
-      if (settled) return;
-      settled = true;
-      detach();
-      if (complete) return resolve({ bytes, complete });
-      // Early stop: the rest (compressed or not) is let go without decoding it.
-      decompressor?.destroy();
-      discardBody(body, options.contentLength, signal).then(() => resolve({ bytes, complete }));
-    }
-
-    function fail(error: unknown): void {
-      if (settled) return;
-      settled = true;
-      detach();
-      decompressor?.destroy();
-      body.destroy();
-      reject(error);
-    }
-
-    function onDecoded(chunk: Buffer): void {
-      if (settled) return;
-      const room = maxBytes - bytes;
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      bytes += part.length;
-      let enough: boolean;
-      try {
-        enough = onChunk(part);
-      } catch (error) {
-        return fail(error);
-      }
-      if (enough) return succeed(false);
-      if (part !== chunk) fail(new BodyTooLargeError(maxBytes));
-    }
-
-    function onDecodedEnd(): void {
-      succeed(true);
-    }
-
-    function onDecodeError(error: Error): void {
-      const what = coding === 'br' ? 'brotli' : coding;
-      fail(new BodyDecodeError(`could not decode the ${what} body: ${error.message}`, { cause: error }));
-    }
-
-    function onRaw(chunk: Buffer): void {
-      if (settled) return;
-      if (coding === 'identity') return onDecoded(chunk);
-      if (!decompressor) {
-        decompressor = createDecompressor(coding, chunk);
-        decompressor.on('data', onDecoded);
-        decompressor.on('end', onDecodedEnd);
-        decompressor.on('error', onDecodeError);
-      }
-      // Backpressure: a bomb inflates fast, so let zlib's buffer drain before feeding it more.
-      if (!decompressor.write(chunk)) {
-        body.pause();
-        decompressor.once('drain', () => {
-          if (!settled) body.resume();
-        });
-      }
-    }
-
-    function onRawEnd(): void {
-      if (settled) return;
-      if (decompressor) decompressor.end();
-      else succeed(true);
-    }
-
-    function onRawError(error: Error): void {
-      fail(error);
-    }
-
+    };
+    const decoder = new BodyDecoder(coding, options.maxBytes, {
+      onChunk: options.onChunk,
+      onDone(complete) {
+        detach();
+        const outcome = { bytes: decoder.bytes, complete };
+        if (complete) return resolve(outcome);
+        discardBody(body, options.contentLength, options.signal).then(() => resolve(outcome));
+      },
+      onFail(error) {
+        detach();
+        body.destroy();
+        reject(error);
+      },
+      pause: () => body.pause(),
+      resume: () => body.resume(),
+    });
+    const onRaw = (chunk: Buffer): void => decoder.write(chunk);
+    const onRawEnd = (): void => decoder.end();
+    const onRawError = (error: Error): void => decoder.fail(error);
     body.on('data', onRaw);
     body.on('end', onRawEnd);
     body.on('error', onRawError);

@@ -16,7 +16,7 @@ export interface ContentType {
 }
 
 /**
- * Splits a Content-Type header value.
+ * Splits a Content-Type header value. The result is shared (frozen): do not change it.
  *
  * @example
  * ```ts
@@ -25,7 +25,21 @@ export interface ContentType {
  */
 export function parseContentType(header: string | string[] | undefined): ContentType {
   const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return { mime: '', charset: undefined };
+  if (!value) return NO_CONTENT_TYPE;
+  // A crawl sees the same few Content-Type values over and over: parse each once.
+  let parsed = contentTypeCache.get(value);
+  if (parsed === undefined) {
+    parsed = Object.freeze(splitContentType(value));
+    // Bounded: header values come from the network, and a hostile server could send endless new ones.
+    if (contentTypeCache.size < 256) contentTypeCache.set(value, parsed);
+  }
+  return parsed;
+}
+
+const NO_CONTENT_TYPE: ContentType = Object.freeze({ mime: '', charset: undefined });
+const contentTypeCache = new Map<string, ContentType>();
+
+function splitContentType(value: string): ContentType {
   const [type = '', ...params] = value.split(';');
   let charset: string | undefined;
   for (const param of params) {
@@ -92,34 +106,46 @@ export interface Decoder {
   end(): string;
 }
 
-/** UTF-8 through node's native StringDecoder: much cheaper to create than an ICU TextDecoder. */
-function utf8Decoder(): Decoder {
-  const decoder = new StringDecoder('utf8');
-  let start = true;
-  let held: Buffer | undefined; // fewer than 3 leading bytes: a BOM may still be arriving
-  return {
-    encoding: 'utf-8',
-    write(bytes) {
-      let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-      if (start) {
-        if (held) buffer = Buffer.concat([held, buffer]);
-        if (buffer.length < 3 && buffer.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) {
-          held = buffer;
-          return '';
-        }
-        start = false;
-        held = undefined;
-        // A UTF-8 BOM is not text (the TextDecoder strips it too).
-        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * UTF-8 through node's native StringDecoder: much cheaper to create than an ICU TextDecoder, and
+ * reusable: {@link Utf8Decoder.reset} readies it for the next document.
+ */
+export class Utf8Decoder implements Decoder {
+  readonly encoding = 'utf-8';
+  readonly #decoder = new StringDecoder('utf8');
+  #start = true;
+  #held: Buffer | undefined; // fewer than 3 leading bytes: a BOM may still be arriving
+
+  write(bytes: Uint8Array): string {
+    let buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (this.#start) {
+      if (this.#held) buffer = Buffer.concat([this.#held, buffer]);
+      if (buffer.length < 3 && buffer.every((b, i) => b === UTF8_BOM[i])) {
+        this.#held = buffer;
+        return '';
       }
-      return decoder.write(buffer);
-    },
-    end() {
-      const rest = held ? decoder.write(held) : '';
-      held = undefined;
-      return rest + decoder.end();
-    },
-  };
+      this.#start = false;
+      this.#held = undefined;
+      // A UTF-8 BOM is not text (the TextDecoder strips it too).
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
+    }
+    return this.#decoder.write(buffer);
+  }
+
+  end(): string {
+    const rest = this.#held ? this.#decoder.write(this.#held) : '';
+    this.#held = undefined;
+    return rest + this.#decoder.end();
+  }
+
+  /** Forgets everything, a character cut in half included: ready for another document. */
+  reset(): void {
+    this.#decoder.end();
+    this.#start = true;
+    this.#held = undefined;
+  }
 }
 
 /**
@@ -133,12 +159,12 @@ function utf8Decoder(): Decoder {
  */
 export function createDecoder(label: string | undefined): Decoder {
   const encoding = canonicalEncoding(label) ?? 'utf-8';
-  if (encoding === 'utf-8') return utf8Decoder();
+  if (encoding === 'utf-8') return new Utf8Decoder();
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(encoding);
   } catch {
-    return utf8Decoder();
+    return new Utf8Decoder();
   }
   return {
     encoding: decoder.encoding,

@@ -8,6 +8,43 @@ import { createDnsCache, type DnsCache } from './dns-cache.js';
 import { HostLimiter } from './host-limit.js';
 import type { ResolvedOptions } from './options.js';
 
+/** Something in flight that a cancellation must stop: a URL's job. */
+export interface Abortable {
+  abort(reason: unknown): void;
+}
+
+/**
+ * Passes one signal's abort on to every job in flight. One listener per run, where a listener per
+ * URL (added, then removed) costs more than the rest of a small request's bookkeeping.
+ */
+class AbortFanout {
+  readonly #signal: AbortSignal;
+  readonly #jobs = new Set<Abortable>();
+
+  constructor(signal: AbortSignal) {
+    this.#signal = signal;
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  add(job: Abortable): void {
+    this.#jobs.add(job);
+  }
+
+  delete(job: Abortable): void {
+    this.#jobs.delete(job);
+  }
+
+  dispose(): void {
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#jobs.clear();
+  }
+
+  readonly #onAbort = (): void => {
+    const reason = this.#signal.reason;
+    for (const job of [...this.#jobs]) job.abort(reason);
+  };
+}
+
 /** The shared state of one run. */
 export interface RunContext {
   options: ResolvedOptions;
@@ -16,9 +53,16 @@ export interface RunContext {
   /** The run's DNS cache; undefined with a caller's own dispatcher. */
   dns: DnsCache | undefined;
   /**
-   * Releases what the run created: closes its agent gracefully (`failed` false) or destroys it
-   * (`failed` true: a cancelled run must not wait for anything). A caller's dispatcher is left
-   * open. Idempotent; resolves when every socket is closed.
+   * Aborts `job` when `signal` aborts (at once if it has), until {@link unwatch}: one listener per
+   * signal for the whole run, however many URLs.
+   */
+  watch(signal: AbortSignal | undefined, job: Abortable): void;
+  /** Stops watching for `job`. */
+  unwatch(signal: AbortSignal | undefined, job: Abortable): void;
+  /**
+   * Releases what the run created: stops watching signals, closes its agent gracefully (`failed`
+   * false) or destroys it (`failed` true: a cancelled run must not wait for anything). A caller's
+   * dispatcher is left open. Idempotent; resolves when every socket is closed.
    */
   close(failed: boolean): Promise<void>;
 }
@@ -35,8 +79,37 @@ export interface RunContext {
  */
 export function createRunContext(options: ResolvedOptions): RunContext {
   const hosts = new HostLimiter(options.perHost);
+  const fanouts = new Map<AbortSignal, AbortFanout>();
+  const watch = (signal: AbortSignal | undefined, job: Abortable): void => {
+    if (signal === undefined) return;
+    if (signal.aborted) return job.abort(signal.reason);
+    let fanout = fanouts.get(signal);
+    if (fanout === undefined) {
+      fanout = new AbortFanout(signal);
+      fanouts.set(signal, fanout);
+    }
+    fanout.add(job);
+  };
+  const unwatch = (signal: AbortSignal | undefined, job: Abortable): void => {
+    if (signal !== undefined) fanouts.get(signal)?.delete(job);
+  };
+  const stopWatching = (): void => {
+    for (const fanout of fanouts.values()) fanout.dispose();
+    fanouts.clear();
+  };
   if (options.dispatcher) {
-    return { options, dispatcher: options.dispatcher, hosts, dns: undefined, close: () => Promise.resolve() };
+    return {
+      options,
+      dispatcher: options.dispatcher,
+      hosts,
+      dns: undefined,
+      watch,
+      unwatch,
+      close() {
+        stopWatching();
+        return Promise.resolve();
+      },
+    };
   }
   const dns = createDnsCache(options.lookup);
   const agent = createAgent({
@@ -51,7 +124,10 @@ export function createRunContext(options: ResolvedOptions): RunContext {
     dispatcher: agent,
     hosts,
     dns,
+    watch,
+    unwatch,
     close(failed) {
+      stopWatching();
       closing ??= (failed ? agent.destroy() : agent.close()).then(
         () => undefined,
         () => undefined, // closing is best effort: there is nobody left to tell

@@ -6,16 +6,18 @@
  * its row).
  */
 import { STATUS_CODES } from 'node:http';
-import type { Dispatcher } from 'undici';
-import { TimeoutError, isCancellation, sleep } from '../core/index.js';
-import { BodyTooLargeError, discardBody, readBody } from './body.js';
+// Core modules one by one, not its index: the index loads gather, tasks and groups we do not use.
+import { TimeoutError, isCancellation } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
+import { BodyTooLargeError, codingOf } from './body.js';
 import { createDecoder, isHtmlType, parseContentType } from './charset.js';
 import { PHASE_TEXT, classifyError, totalTimeoutError, type Phase } from './classify.js';
-import { createRunContext, type RunContext } from './context.js';
+import { createRunContext, type Abortable, type RunContext } from './context.js';
+import { Exchange, type BodyRead, type ExchangeOwner, type ResponseHead } from './exchange.js';
 import { describe, resolveOptions, type FetchOptions } from './options.js';
 import { headersForHop, isSupportedProtocol, redirectTarget } from './redirect.js';
 import { isTransientError, isTransientStatus, retryDelay } from './retry.js';
-import { createTitleExtractor } from './title.js';
+import { releaseTitleExtractor, takeTitleExtractor, type TitleExtractor } from './title.js';
 import type { FetchRow, FetchRowError } from './types.js';
 
 /** Statuses that never carry a body (RFC 9110). */
@@ -74,20 +76,43 @@ type HopOutcome = { kind: 'done' } | { kind: 'redirect'; to: URL } | { kind: 're
 
 const DONE: HopOutcome = { kind: 'done' };
 
-/** The state of one URL while it is fetched. */
-class UrlJob {
+/** What the head of a response decided, acted on once its body is dealt with. */
+type Verdict = HopOutcome | FetchRowError | 'final';
+
+/** The state of one URL while it is fetched; the decisions on each response are taken as its head arrives. */
+class UrlJob implements ExchangeOwner, Abortable {
   readonly row: FetchRow;
   readonly #context: RunContext;
   /** The run's signal: its abort is a cancellation, not a timeout. */
   readonly #runSignal: AbortSignal | undefined;
-  /** Aborts this URL's requests, sleeps and waits: on the run's cancellation or the total deadline. */
-  readonly #controller = new AbortController();
+  /** Set once the URL is cancelled or out of time; the reason is thrown at the next await. */
+  #aborted = false;
+  #abortReason: unknown;
+  /** For the waits that take a signal (a perHost slot, a retry's sleep): made only when one is needed. */
+  #controller: AbortController | undefined;
+  /** The request in flight. */
+  #exchange: Exchange | undefined;
+  /**
+   * One timer per URL serves both deadlines (total, and headers per request): it is armed for the
+   * nearest and re-armed when it fires early for a deadline that no longer applies. `#timerAt` is
+   * the deadline it was armed for: whatever is due by then fires, exactly as a timer of its own would.
+   */
   #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  #totalAt = Infinity;
+  #headersAt = Infinity;
   #startedAt = -1;
   /** Set by whichever deadline fired (total, or a request's headers): the row's error. */
   #deadline: FetchRowError | undefined;
   #phase: Phase = 'queue';
   #retriesLeft: number;
+  // The response being read: where it came from, what its head decided, what reads its body.
+  #url: URL | undefined;
+  #statusText = '';
+  #verdict: Verdict = 'final';
+  #extractor: TitleExtractor | undefined;
+  #jsonChunks: Buffer[] | undefined;
+  #jsonCharset: string | undefined;
 
   constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined) {
     this.row = row;
@@ -98,8 +123,7 @@ class UrlJob {
 
   async run(url: URL): Promise<FetchRow> {
     const runSignal = this.#runSignal;
-    const onAbort = (): void => this.#controller.abort(runSignal?.reason);
-    runSignal?.addEventListener('abort', onAbort, { once: true });
+    this.#context.watch(runSignal, this);
     try {
       await this.#follow(url);
     } catch (error) {
@@ -115,16 +139,26 @@ class UrlJob {
       }
     } finally {
       clearTimeout(this.#timer);
-      runSignal?.removeEventListener('abort', onAbort);
+      this.#context.unwatch(runSignal, this);
+      this.#dropReaders();
       if (this.#startedAt >= 0) this.row.timeMs = Math.round(performance.now() - this.#startedAt);
     }
     return this.row;
   }
 
+  /** Cancels the URL (the run's cancellation, or a deadline): whatever it waits for stops now. */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+    this.#exchange?.abort(reason);
+  }
+
   /** Hops until a final answer: redirects followed, retries waited for. */
   async #follow(start: URL): Promise<void> {
     const { options } = this.#context;
-    const visited = new Set<string>([start.href]);
+    let visited: Set<string> | undefined; // made at the first redirect: most URLs have none
     let url = start;
     let headers = options.headers;
     this.row.attempts = 1;
@@ -133,11 +167,12 @@ class UrlJob {
       if (outcome.kind === 'done') return;
       if (outcome.kind === 'retry') {
         this.#phase = 'retry';
-        await sleep(outcome.delay, undefined, { signal: this.#controller.signal });
+        await sleep(outcome.delay, undefined, { signal: this.#signal() });
         this.row.attempts++;
         continue;
       }
       const to = outcome.to;
+      visited ??= new Set<string>([start.href]);
       if (visited.has(to.href)) {
         this.#finish({ code: 'too_many_redirects', message: `redirect loop: ${url.href} redirects back to ${to.href}` });
         return;
@@ -161,138 +196,159 @@ class UrlJob {
     const { options, hosts, dispatcher } = this.#context;
     const host = url.host;
     this.#phase = 'queue';
-    await hosts.acquire(host, this.#controller.signal);
+    if (hosts.limited) await hosts.acquire(host, this.#signal());
     try {
-      this.#startClock();
+      this.#armDeadlines();
       const row = this.row;
       row.status = 0;
       row.title = null;
       row.bytes = 0;
-      delete row.json;
+      if (row.json !== undefined) delete row.json;
       this.#phase = 'headers';
-      let response: Dispatcher.ResponseData;
-      // Our own timer rather than undici's headersTimeout: undici's coarse timers fire up to a
-      // second late, and the row says how long we waited. A timeout ends the URL (never retried),
-      // so aborting the URL's controller is right.
-      const headersTimer = this.#arm(options.headersTimeout, () => ({
-        code: 'timeout',
-        message: `timed out after ${options.headersTimeout} ms waiting for response headers`,
-      }));
+      this.#url = url;
+      this.#verdict = 'final';
+      const exchange = new Exchange(this);
+      this.#exchange = exchange;
+      let complete: boolean;
       try {
-        response = await dispatcher.request({
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: 'GET',
-          headers,
-          signal: this.#controller.signal,
-          headersTimeout: 0,
-          // Silence between body chunks: undici's idle timer (0 turns it off).
-          bodyTimeout: finiteOrZero(options.headersTimeout),
-        });
+        dispatcher.dispatch(
+          {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: 'GET',
+            headers,
+            headersTimeout: 0,
+            // Silence between body chunks: undici's idle timer (0 turns it off).
+            bodyTimeout: finiteOrZero(options.headersTimeout),
+          },
+          exchange,
+        );
+        complete = await exchange.done;
       } catch (error) {
+        this.#headersAt = Infinity;
+        this.#dropReaders();
         return this.#failed(error, url);
       } finally {
-        clearTimeout(headersTimer);
+        this.#exchange = undefined;
       }
-      const { statusCode, headers: responseHeaders, body } = response;
-      row.status = statusCode;
-      row.finalUrl = url.href;
-
-      const target = redirectTarget(statusCode, responseHeaders.location, url);
-      if (target !== null) {
-        this.#phase = 'redirect';
-        await discardBody(body, responseHeaders['content-length'], this.#controller.signal);
-        this.#throwIfAborted();
-        if (target instanceof URL) return { kind: 'redirect', to: target };
-        return this.#finish(target);
-      }
-
-      if (isTransientStatus(statusCode) && this.#retriesLeft > 0) {
-        const delay = retryDelay({
-          retry: options.retries - this.#retriesLeft + 1,
-          retryAfter: responseHeaders['retry-after'],
-          base: options.retryDelay,
-          max: options.maxRetryDelay,
-        });
-        // A wait the deadline would cut short is no retry: keep this answer instead.
-        if (this.#fits(delay)) {
-          this.#retriesLeft--;
-          this.#phase = 'retry';
-          await discardBody(body, responseHeaders['content-length'], this.#controller.signal);
-          this.#throwIfAborted();
-          return { kind: 'retry', delay };
-        }
-      }
-
-      this.#phase = 'body';
-      try {
-        await this.#readFinal(response);
-      } catch (error) {
-        return this.#failed(error, url);
-      }
-      return this.#finish(null, response.statusText);
+      return this.#conclude(complete);
     } finally {
-      hosts.release(host);
+      if (hosts.limited) hosts.release(host);
     }
   }
 
-  /** Reads the final response: its title (HTML), its JSON (JSON mode), or nothing at all. */
-  async #readFinal(response: Dispatcher.ResponseData): Promise<void> {
+  /**
+   * The head of a response (inside undici's callback): its status and where it leads (a redirect,
+   * a retry, the final answer), and how to read its body. See {@link ExchangeOwner.onHead}.
+   */
+  onHead(head: ResponseHead): BodyRead | null {
+    this.#headersAt = Infinity; // the headers deadline is met
     const { options } = this.#context;
-    const { statusCode, headers, body } = response;
+    const url = this.#url!;
     const row = this.row;
-    const { mime, charset } = parseContentType(headers['content-type']);
-    const html = isHtmlType(mime);
-    const common = {
-      contentEncoding: headers['content-encoding'],
-      contentLength: headers['content-length'],
-      maxBytes: options.maxBytes,
-      signal: this.#controller.signal,
-    };
-    if (BODYLESS.has(statusCode) || (!html && !options.json)) {
-      // Nothing to look at: let the body go at once (drained if tiny, so the socket stays reusable).
-      await discardBody(body, headers['content-length'], this.#controller.signal);
-      return;
+    const status = head.status;
+    row.status = status;
+    row.finalUrl = url.href;
+    this.#statusText = head.statusText;
+
+    const target = redirectTarget(status, head.location, url);
+    if (target !== null) {
+      this.#phase = 'redirect';
+      this.#verdict = target instanceof URL ? { kind: 'redirect', to: target } : target;
+      return null;
     }
-    const extractor = html ? createTitleExtractor(charset) : undefined;
-    if (!options.json) {
-      const { complete } = await readBody(body, {
-        ...common,
-        onChunk: (chunk) => {
-          row.bytes += chunk.length;
-          return extractor!.write(chunk);
-        },
+
+    if (isTransientStatus(status) && this.#retriesLeft > 0) {
+      const delay = retryDelay({
+        retry: options.retries - this.#retriesLeft + 1,
+        retryAfter: head.retryAfter,
+        base: options.retryDelay,
+        max: options.maxRetryDelay,
       });
-      if (complete) extractor!.end();
-      row.title = extractor!.title;
-      return;
+      // A wait the deadline would cut short is no retry: keep this answer instead.
+      if (this.#fits(delay)) {
+        this.#retriesLeft--;
+        this.#phase = 'retry';
+        this.#verdict = { kind: 'retry', delay };
+        return null;
+      }
     }
-    const chunks: Buffer[] = [];
-    await readBody(body, {
-      ...common,
-      onChunk: (chunk) => {
-        row.bytes += chunk.length;
-        chunks.push(chunk);
-        extractor?.write(chunk);
-        return false;
-      },
-    });
-    if (extractor) {
-      extractor.end();
-      row.title = extractor.title;
+
+    this.#phase = 'body';
+    return this.#planFinalBody(head);
+  }
+
+  /** What to read of the final response: its title (HTML), its JSON (JSON mode), or nothing at all. */
+  #planFinalBody(head: ResponseHead): BodyRead | null {
+    const { options } = this.#context;
+    const { mime, charset } = parseContentType(head.contentType);
+    const html = isHtmlType(mime);
+    // Nothing to look at: the body is let go at once (drained if tiny, so the socket stays reusable).
+    if (BODYLESS.has(head.status) || (!html && !options.json)) return null;
+    const coding = codingOf(head.contentEncoding); // throws for a coding we cannot undo: bad_body
+    if (html) this.#extractor = takeTitleExtractor(charset);
+    if (options.json) {
+      this.#jsonChunks = [];
+      this.#jsonCharset = charset;
     }
+    return { coding, maxBytes: options.maxBytes };
+  }
+
+  /** A decoded chunk of the final body. See {@link ExchangeOwner.onBodyChunk}. */
+  onBodyChunk(chunk: Buffer): boolean {
+    this.row.bytes += chunk.length;
+    const chunks = this.#jsonChunks;
+    if (chunks === undefined) return this.#extractor!.write(chunk);
+    chunks.push(chunk);
+    this.#extractor?.write(chunk);
+    return false;
+  }
+
+  /** The body is dealt with: act on what the head decided. */
+  #conclude(complete: boolean): HopOutcome {
+    const verdict = this.#verdict;
+    if (verdict !== 'final') {
+      this.#throwIfAborted();
+      return 'kind' in verdict ? verdict : this.#finish(verdict);
+    }
+    const extractor = this.#extractor;
+    if (extractor !== undefined) {
+      if (complete || this.#jsonChunks !== undefined) extractor.end();
+      this.row.title = extractor.title;
+    }
+    if (this.#jsonChunks !== undefined) {
+      try {
+        this.#parseJson(this.#jsonChunks);
+      } catch (error) {
+        this.#dropReaders();
+        return this.#failed(error, this.#url!);
+      }
+    }
+    this.#dropReaders();
+    return this.#finish(null, this.#statusText);
+  }
+
+  #parseJson(chunks: Buffer[]): void {
+    const row = this.row;
     // JSON is UTF-8 (RFC 8259); a declared charset is honoured for old APIs that send another.
-    const decoder = createDecoder(charset);
+    const decoder = createDecoder(this.#jsonCharset);
     const text = decoder.write(Buffer.concat(chunks, row.bytes)) + decoder.end();
     try {
       if (text.trim() === '') throw new Error('the body is empty');
       row.json = JSON.parse(text);
     } catch (error) {
       // An error status is the better explanation of a non-JSON body (an HTML error page).
-      if (!(options.httpErrors && statusCode >= 400)) {
+      if (!(this.#context.options.httpErrors && row.status >= 400)) {
         throw new BadJsonError(`response body is not valid JSON: ${(error as Error).message}`);
       }
     }
+  }
+
+  /** Lets go of the body readers of the current response (the extractor goes back to its pool). */
+  #dropReaders(): void {
+    if (this.#extractor !== undefined) releaseTitleExtractor(this.#extractor);
+    this.#extractor = undefined;
+    this.#jsonChunks = undefined;
   }
 
   /** Sets the outcome: the given error, else the HTTP status verdict. */
@@ -326,24 +382,66 @@ class UrlJob {
 
   /** After an await: if this URL was cancelled or timed out meanwhile, unwind to run(). */
   #throwIfAborted(error?: unknown): void {
-    if (this.#controller.signal.aborted) throw error ?? this.#controller.signal.reason;
+    if (this.#aborted) throw error ?? this.#abortReason;
   }
 
-  #startClock(): void {
-    if (this.#startedAt >= 0) return;
-    this.#startedAt = performance.now();
-    const total = this.#context.options.totalTimeout;
-    this.#timer = this.#arm(total, () => totalTimeoutError(total, this.#phase));
+  /** A signal for waits that need one; aborted with the URL. */
+  #signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal;
   }
 
-  /** A deadline: after `ms`, records the error `describe()` gives (then) and aborts the URL. */
-  #arm(ms: number, describe: () => FetchRowError): NodeJS.Timeout | undefined {
-    if (!Number.isFinite(ms)) return undefined;
-    return setTimeout(() => {
-      if (this.#controller.signal.aborted) return;
-      this.#deadline = describe();
-      this.#controller.abort(new TimeoutError(ms, this.#deadline.message));
-    }, ms);
+  /**
+   * The deadlines of a request made now: the URL's total (its clock starts with its first request)
+   * and this request's headers. One timer serves both.
+   */
+  #armDeadlines(): void {
+    const { totalTimeout, headersTimeout } = this.#context.options;
+    const now = performance.now();
+    if (this.#startedAt < 0) {
+      this.#startedAt = now;
+      if (Number.isFinite(totalTimeout)) this.#totalAt = now + totalTimeout;
+    }
+    // Our own deadline rather than undici's headersTimeout: undici's coarse timers fire up to a
+    // second late, and the row says how long we waited. A timeout ends the URL (never retried).
+    this.#headersAt = Number.isFinite(headersTimeout) ? now + headersTimeout : Infinity;
+    this.#armTimer(now);
+  }
+
+  /** Makes sure the timer fires by the nearest deadline. */
+  #armTimer(now: number): void {
+    const at = Math.min(this.#totalAt, this.#headersAt);
+    if (at >= this.#timerAt) return; // armed for that already, or for something sooner
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    // Whole milliseconds: node keeps one timer list per duration, and the durations of fresh
+    // deadlines are then the options' own (one shared list) rather than a new fraction each time.
+    this.#timer = setTimeout(onDeadline, Math.max(1, Math.round(at - now)), this);
+  }
+
+  /** The timer fired: whatever was due by the deadline it was armed for times the URL out. */
+  expire(): void {
+    const due = this.#timerAt;
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    if (this.#aborted) return;
+    if (this.#totalAt <= due) {
+      this.#timeout(this.#context.options.totalTimeout, totalTimeoutError(this.#context.options.totalTimeout, this.#phase));
+    } else if (this.#headersAt <= due) {
+      const ms = this.#context.options.headersTimeout;
+      this.#timeout(ms, { code: 'timeout', message: `timed out after ${ms} ms waiting for response headers` });
+    } else {
+      this.#armTimer(performance.now()); // armed for a deadline that no longer applies: wait for the next one
+    }
+  }
+
+  /** Records the deadline's error and aborts the URL. */
+  #timeout(ms: number, error: FetchRowError): void {
+    this.#deadline = error;
+    this.abort(new TimeoutError(ms, error.message));
   }
 
   /** True when waiting `delay` ms still leaves time before the total deadline. */
@@ -356,6 +454,11 @@ class UrlJob {
     const { connectTimeout, headersTimeout } = this.#context.options;
     return { url, connectTimeout, headersTimeout };
   }
+}
+
+/** The one deadline callback of every URL (the job comes as the timer's argument: no closure per URL). */
+function onDeadline(job: UrlJob): void {
+  job.expire();
 }
 
 /** A body that was asked for as JSON and is not JSON. */
@@ -377,21 +480,18 @@ function finiteOrZero(ms: number): number {
  * try { console.log(await fetchRow('http://example.test/', context, undefined)); } finally { await context.close(false); }
  * ```
  */
-export async function fetchRow(
-  input: unknown,
-  context: RunContext,
-  signal: AbortSignal | undefined,
-): Promise<FetchRow> {
+export function fetchRow(input: unknown, context: RunContext, signal: AbortSignal | undefined): Promise<FetchRow> {
   const row = emptyRow(input);
   const target = parseTarget(input);
   if (!(target instanceof URL)) {
     row.error = target;
-    return row;
+    return Promise.resolve(row);
   }
   if (signal?.aborted) {
     row.error = { code: 'aborted', message: 'cancelled before the request started' };
-    return row;
+    return Promise.resolve(row);
   }
+  // Not an async function: the job's own promise is handed on as is, without another layer.
   return new UrlJob(row, context, signal).run(target);
 }
 

@@ -3,7 +3,7 @@
  * One semaphore per host, created on first use and dropped when idle, so a crawl over a million
  * hosts keeps only the busy ones in memory.
  */
-import { Semaphore } from '../core/index.js';
+import { Semaphore } from '../core/semaphore.js';
 
 /**
  * Per-host semaphores. With `perHost` = Infinity every call is free and nothing is tracked.
@@ -21,6 +21,11 @@ export class HostLimiter {
 
   constructor(limit: number) {
     this.#limit = limit;
+  }
+
+  /** False when there is no per-host limit: then acquire() and release() need not be called. */
+  get limited(): boolean {
+    return Number.isFinite(this.#limit);
   }
 
   /** Waits for a slot to `host`; rejects with CancelledError when `signal` aborts first. */

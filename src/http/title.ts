@@ -4,8 +4,10 @@
  * is known, so the caller can stop reading: a 50 MB page with its title in the head costs what a
  * 5 KB page costs.
  */
-import { Parser } from 'htmlparser2';
-import { PRESCAN_BYTES, canonicalEncoding, createDecoder, prescanCharset, sniffBom, type Decoder } from './charset.js';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Parser } from 'htmlparser2';
+import { PRESCAN_BYTES, Utf8Decoder, canonicalEncoding, createDecoder, prescanCharset, sniffBom, type Decoder } from './charset.js';
 
 /**
  * Incremental title extraction over the raw (decompressed) bytes of one HTML document; made by
@@ -43,7 +45,52 @@ export const MAX_TITLE_CHARS = 16 * 1024;
  * ```
  */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\t\n\f\r ]+/g, ' ').trim();
+  return isCollapsed(text) ? text : text.replace(/[\t\n\f\r ]+/g, ' ').trim();
+}
+
+/**
+ * True when collapsing would change nothing (most titles): no ASCII whitespace but single inner
+ * spaces, and printable ASCII at both ends (which `trim()` never removes).
+ */
+function isCollapsed(text: string): boolean {
+  const last = text.length - 1;
+  if (last < 0) return true;
+  const first = text.charCodeAt(0);
+  const end = text.charCodeAt(last);
+  if (first <= 0x20 || first >= 0x7f || end <= 0x20 || end >= 0x7f) return false;
+  for (let i = 1; i < last; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (text.charCodeAt(i + 1) === 0x20) return false;
+    } else if (c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const require = createRequire(import.meta.url);
+let ParserClass: typeof Parser | undefined;
+
+/**
+ * htmlparser2's Parser, loaded on first use and alone: the package's index also loads domhandler,
+ * domutils and dom-serializer for DOM building we never do, which doubles its load time (about 20
+ * ms of every CLI run). The package exports only its index, so the Parser module is found next to
+ * it; should its layout ever change, the index it is.
+ */
+function parserClass(): typeof Parser {
+  ParserClass ??= loadParser();
+  return ParserClass;
+}
+
+function loadParser(): typeof Parser {
+  try {
+    const alone = require(join(dirname(require.resolve('htmlparser2')), 'Parser.js')) as { Parser?: typeof Parser };
+    if (typeof alone.Parser === 'function') return alone.Parser;
+  } catch {
+    // the index below
+  }
+  return (require('htmlparser2') as { Parser: typeof Parser }).Parser;
 }
 
 // Elements whose own <title> is not the document's (SVG's tooltip title; MathML for good measure).
@@ -58,7 +105,7 @@ let entityText = '';
 /** Decodes the entities of raw `<title>` content, with the same tokenizer rules (RCDATA) as a page. */
 function decodeTitleText(raw: string): string {
   if (!raw.includes('&')) return raw;
-  entityParser ??= new Parser(
+  entityParser ??= new (parserClass())(
     {
       ontext(data) {
         entityText += data;
@@ -93,120 +140,218 @@ function decodeTitleText(raw: string): string {
  * ```
  */
 export function createTitleExtractor(contentTypeCharset?: string): TitleExtractor {
-  const headerEncoding = canonicalEncoding(contentTypeCharset);
-  let decoder: Decoder | undefined;
+  return new StreamingTitle(contentTypeCharset);
+}
+
+// Extractors kept for reuse by the fetch pipeline: an htmlparser2 Parser (with its tokenizer and
+// entity decoder) and a decoder cost more to create than a small page costs to scan.
+const spare: StreamingTitle[] = [];
+const MAX_SPARE = 64;
+
+/**
+ * An extractor from the pool (or a new one), ready for a document with this Content-Type charset.
+ * Hand it back with {@link releaseTitleExtractor} once its title has been read, and use it no more.
+ *
+ * @example
+ * ```ts
+ * const extractor = takeTitleExtractor('utf-8');
+ * extractor.write(chunk) || extractor.end();
+ * const title = extractor.title;
+ * releaseTitleExtractor(extractor);
+ * ```
+ */
+export function takeTitleExtractor(contentTypeCharset: string | undefined): TitleExtractor {
+  const reused = spare.pop();
+  if (reused === undefined) return new StreamingTitle(contentTypeCharset);
+  reused.spare = false;
+  reused.reset(contentTypeCharset);
+  return reused;
+}
+
+/**
+ * Returns an extractor from {@link takeTitleExtractor} to the pool.
+ *
+ * @example
+ * ```ts
+ * releaseTitleExtractor(extractor); // extractor must not be used after this
+ * ```
+ */
+export function releaseTitleExtractor(extractor: TitleExtractor): void {
+  if (!(extractor instanceof StreamingTitle) || extractor.spare || spare.length >= MAX_SPARE) return;
+  extractor.spare = true;
+  spare.push(extractor);
+}
+
+/** The first slice of a chunk that is decoded and parsed; later ones double, up to MAX_SLICE. */
+const FIRST_SLICE = 512;
+const MAX_SLICE = 16 * 1024;
+
+/** The extractor: one document at a time, reusable through {@link StreamingTitle.reset}. */
+class StreamingTitle implements TitleExtractor {
+  /** In the pool of spares (so that releasing it twice cannot put it there twice). */
+  spare = false;
+  #headerEncoding: string | undefined;
+  #decoder: Decoder | undefined;
+  /** Reused for every UTF-8 document (most of the web). */
+  readonly #utf8 = new Utf8Decoder();
   // Bytes held back until the encoding is decided (at most PRESCAN_BYTES, or up to a BOM decision).
-  let held: Buffer[] = [];
-  let heldLength = 0;
-  let done = false;
-  let ended = false;
-  let title: string | null = null;
-  let text: string | null = null; // collecting while inside the document's <title>
-  let foreignDepth = 0;
+  #held: Buffer[] = [];
+  #heldLength = 0;
+  #done = false;
+  #ended = false;
+  #title: string | null = null;
+  #text: string | null = null; // collecting while inside the document's <title>
+  #foreignDepth = 0;
+  readonly #parser: Parser;
 
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (FOREIGN.has(name)) foreignDepth++;
-        else if (name === 'title' && foreignDepth === 0 && text === null) text = '';
+  constructor(contentTypeCharset: string | undefined) {
+    this.#headerEncoding = canonicalEncoding(contentTypeCharset);
+    // onopentagname rather than onopentag: the parser then builds no attributes object per tag.
+    this.#parser = new (parserClass())(
+      {
+        onopentagname: (name) => {
+          if (FOREIGN.has(name)) this.#foreignDepth++;
+          else if (name === 'title' && this.#foreignDepth === 0 && this.#text === null) this.#text = '';
+        },
+        ontext: (data) => {
+          if (this.#text === null) return;
+          this.#text += data;
+          if (this.#text.length > MAX_TITLE_CHARS) this.#finish();
+        },
+        onclosetag: (name) => {
+          if (FOREIGN.has(name)) {
+            if (this.#foreignDepth > 0) this.#foreignDepth--;
+          } else if (name === 'title' && this.#text !== null) {
+            this.#finish();
+          }
+        },
       },
-      ontext(data) {
-        if (text === null) return;
-        text += data;
-        if (text.length > MAX_TITLE_CHARS) finish();
-      },
-      onclosetag(name) {
-        if (FOREIGN.has(name)) {
-          if (foreignDepth > 0) foreignDepth--;
-        } else if (name === 'title' && text !== null) {
-          finish();
-        }
-      },
-    },
-    { decodeEntities: false },
-  );
-
-  function finish(): void {
-    if (done) return;
-    done = true;
-    title = text === null ? null : collapseWhitespace(decodeTitleText(text.slice(0, MAX_TITLE_CHARS)));
-    text = null;
-    // Nothing after the title matters: stop tokenizing the rest of this chunk.
-    parser.pause();
+      // Attributes are never looked at: their names need not be lower-cased.
+      { decodeEntities: false, lowerCaseAttributeNames: false },
+    );
   }
 
-  function feed(chunk: string): void {
-    if (done || chunk === '') return;
+  /** Readies the extractor for another document. */
+  reset(contentTypeCharset: string | undefined): void {
+    this.#headerEncoding = canonicalEncoding(contentTypeCharset);
+    this.#decoder = undefined;
+    this.#utf8.reset();
+    this.#held = [];
+    this.#heldLength = 0;
+    this.#done = false;
+    this.#ended = false;
+    this.#title = null;
+    this.#text = null;
+    this.#foreignDepth = 0;
+    this.#parser.reset();
+  }
+
+  get title(): string | null {
+    return this.#title;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  get encoding(): string | undefined {
+    return this.#decoder?.encoding;
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#done || this.#ended) return true;
+    if (chunk.length === 0) return false;
+    if (this.#decoder !== undefined) return this.#feedBytes(chunk);
+    // Most documents decide at their first chunk (a Content-Type charset and no BOM to wait for):
+    // then nothing is copied or held.
+    let bytes: Uint8Array;
+    if (this.#held.length === 0) {
+      bytes = chunk;
+    } else {
+      this.#held.push(Buffer.from(chunk));
+      this.#heldLength += chunk.length;
+      bytes = Buffer.concat(this.#held, this.#heldLength);
+    }
+    if (!this.#decide(bytes, false)) {
+      // A copy: the caller may reuse its buffer (this is at most ~1 KB).
+      this.#held = [bytes === chunk ? Buffer.from(chunk) : (bytes as Buffer)];
+      this.#heldLength = bytes.length;
+      return false;
+    }
+    this.#held = [];
+    this.#heldLength = 0;
+    return this.#feedBytes(bytes);
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (!this.#done) {
+      if (this.#decoder === undefined) {
+        const bytes = Buffer.concat(this.#held, this.#heldLength);
+        this.#held = [];
+        this.#decide(bytes, true);
+        this.#feed(this.#decoder!.write(bytes));
+      }
+      this.#feed(this.#decoder!.end());
+      if (!this.#done) {
+        try {
+          this.#parser.end(); // closes an unterminated <title>, which calls #finish()
+        } catch {
+          // see #feed()
+        }
+      }
+    }
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    const text = this.#text;
+    this.#title = text === null ? null : collapseWhitespace(decodeTitleText(text.slice(0, MAX_TITLE_CHARS)));
+    this.#text = null;
+    // Nothing after the title matters: stop tokenizing the rest of this chunk.
+    this.#parser.pause();
+  }
+
+  /**
+   * Decodes and parses `bytes` a slice at a time, growing, until the title is known: most titles
+   * sit in the first few hundred bytes, and a 64 KB chunk of a big page need not be decoded whole.
+   */
+  #feedBytes(bytes: Uint8Array): boolean {
+    const decoder = this.#decoder!;
+    let from = 0;
+    let size = FIRST_SLICE;
+    while (!this.#done && from < bytes.length) {
+      const to = Math.min(bytes.length, from + size);
+      this.#feed(decoder.write(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to)));
+      from = to;
+      if (size < MAX_SLICE) size *= 2;
+    }
+    return this.#done;
+  }
+
+  #feed(chunk: string): void {
+    if (this.#done || chunk === '') return;
     try {
-      parser.write(chunk);
+      this.#parser.write(chunk);
     } catch {
       // htmlparser2 is built never to throw on bad markup; should it, keep what we have and stop.
-      finish();
+      this.#finish();
     }
   }
 
-  function decide(bytes: Buffer, final: boolean): boolean {
+  #decide(bytes: Uint8Array, final: boolean): boolean {
     const bom = sniffBom(bytes);
     if (bom === undefined && bytes.length < 3 && !final) return false; // a BOM may still be arriving
-    let encoding = bom ?? headerEncoding;
+    let encoding = bom ?? this.#headerEncoding;
     if (encoding === undefined) {
       if (bytes.length < PRESCAN_BYTES && !final) return false;
       encoding = prescanCharset(bytes) ?? 'utf-8';
     }
     // The decoder strips a BOM of its own encoding.
-    decoder = createDecoder(encoding);
+    this.#decoder = encoding === 'utf-8' ? this.#utf8 : createDecoder(encoding);
     return true;
   }
-
-  return {
-    write(chunk) {
-      if (done || ended) return true;
-      if (chunk.length === 0) return false;
-      if (decoder === undefined) {
-        held.push(Buffer.from(chunk)); // a copy: the caller may reuse its buffer (this is at most ~1 KB)
-        heldLength += chunk.length;
-        const bytes = held.length === 1 ? held[0]! : Buffer.concat(held, heldLength);
-        if (!decide(bytes, false)) {
-          held = [bytes];
-          return false;
-        }
-        held = [];
-        heldLength = 0;
-        feed(decoder!.write(bytes));
-        return done;
-      }
-      feed(decoder.write(chunk));
-      return done;
-    },
-    end() {
-      if (ended) return;
-      ended = true;
-      if (!done) {
-        if (decoder === undefined) {
-          const bytes = Buffer.concat(held, heldLength);
-          held = [];
-          decide(bytes, true);
-          feed(decoder!.write(bytes));
-        }
-        feed(decoder!.end());
-        if (!done) {
-          try {
-            parser.end(); // closes an unterminated <title>, which calls finish()
-          } catch {
-            // see feed()
-          }
-        }
-      }
-      finish();
-    },
-    get title() {
-      return title;
-    },
-    get done() {
-      return done;
-    },
-    get encoding() {
-      return decoder?.encoding;
-    },
-  };
 }

@@ -203,6 +203,66 @@ describe('backpressure and failures', () => {
     });
   }
 
+  it('batch: the same bytes as one write per row, in far fewer writes, and nothing held after end()', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({ ...okRow, url: `https://example.com/${i}`, title: `Caf\u00e9 ${i}` }));
+    for (const format of ['jsonl', 'csv', 'json', 'table'] as const) {
+      const plain = await render(format, rows);
+      let writes = 0;
+      const chunks: string[] = [];
+      const out = new Writable({
+        highWaterMark: 64 * 1024,
+        write(chunk: Buffer, _enc, cb) {
+          writes++;
+          chunks.push(chunk.toString('utf8'));
+          cb();
+        },
+      });
+      const writer = createRowWriter(format, out, { batch: true });
+      for (const row of rows) {
+        const pending = writer.write(row);
+        if (pending) await pending;
+      }
+      await writer.end();
+      assert.equal(chunks.join(''), plain, format);
+      assert.ok(writes < rows.length / 10, `${format}: ${writes} writes for ${rows.length} rows`);
+    }
+  });
+
+  it('batch: rows held go out shortly without more rows or end()', async () => {
+    const out = sink();
+    const writer = createRowWriter('jsonl', out, { batch: true });
+    assert.equal(writer.write(errRow), undefined);
+    assert.equal(out.text(), '');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(out.text().split('\n').length, 2);
+    await writer.end();
+  });
+
+  it('batch: a stream that is full makes write() wait, and a row bigger than a batch goes whole', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({
+      highWaterMark: 256,
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk.toString('utf8'));
+        setTimeout(cb, 1);
+      },
+    });
+    const writer = createRowWriter('jsonl', out, { batch: true });
+    let waited = 0;
+    const big = { ...okRow, title: 'x'.repeat(5000) };
+    for (const row of [okRow, big, okRow, okRow, okRow, okRow]) {
+      const pending = writer.write(row);
+      if (pending) {
+        waited++;
+        await pending;
+      }
+    }
+    await writer.end();
+    assert.ok(waited > 0, 'backpressure applied');
+    assert.equal(chunks.join('').split('\n').filter(Boolean).length, 6);
+    assert.ok(chunks.join('').includes('x'.repeat(5000)));
+  });
+
   it('does not wait when the stream has room', async () => {
     const writer = createRowWriter('jsonl', sink());
     assert.equal(writer.write(errRow), undefined);
