@@ -125,7 +125,10 @@ export async function runScenario(def: ScenarioDef, ctx: Context, plan: Plan, ho
   }
   const rounds = Math.max(plan.runs, plan.slowRuns);
   for (let round = 0; round < rounds; round++) {
-    for (const row of rows) {
+    // Each round starts at a different row: whichever row runs first after a heavy one (wrk, a
+    // 10^7-item peer) gets a quieter machine, and that advantage must not always go to the same row.
+    const order = rows.map((_, i) => rows[(i + round) % rows.length]);
+    for (const row of order) {
       if (round >= (wanted.get(row) ?? 0)) continue;
       const sample = await once(row, `run ${round + 1}/${wanted.get(row)}`);
       if (sample) row.samples.push(sample);
