@@ -46,7 +46,7 @@ export async function runDemo(io: CliIo): Promise<number> {
     const lookup = createFixtureLookup({ hosts: { '*.gather.invalid': '127.0.0.1' } });
     const status = await runFetch(
       urls,
-      { fetch: { concurrency: CONCURRENCY, timeout: TIMEOUT_MS, retries: 1, lookup }, format: 'table' },
+      { fetch: { concurrency: CONCURRENCY, timeout: TIMEOUT_MS, retries: 1, lookup }, format: 'table', columns: 120 },
       io,
     );
     // Failures are part of the story; only an interruption is not a successful demo.

@@ -22,8 +22,10 @@ export interface FetchCommandOptions {
   output?: string;
   /** Stop at the first failed row (the seed's default gather) instead of collecting every error. */
   failFast?: boolean;
+  /** No progress bar and no summary: rows only. */
   quiet?: boolean;
-  /** Print the summary even with --quiet? No: quiet means rows only. */
+  /** Table width when the output is not a terminal (a terminal's own width wins). Default 100. */
+  columns?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     color: toTerminal && format === 'table',
     endStream: out !== io.stdout,
     batch: true,
+    ...(options.columns !== undefined && !toTerminal ? { columns: options.columns } : {}),
   });
   // A live bar and a table on one terminal would overwrite each other's lines: the table wins.
   const sameTerminal = format === 'table' && toTerminal;

@@ -39,6 +39,8 @@ function emptyRow(input: unknown): FetchRow {
   };
 }
 
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /**
  * The URL to fetch, or why there is none: `invalid_url` (not a string, empty, not absolute) or
  * `unsupported_scheme` (anything but http and https).
@@ -54,6 +56,13 @@ export function parseTarget(input: unknown): URL | FetchRowError {
   else if (typeof input === 'string') text = input.trim();
   else return { code: 'invalid_url', message: `expected a URL string, got ${describe(input)}` };
   if (text === '') return { code: 'invalid_url', message: 'empty URL' };
+  // The URL parser silently drops leading control characters and escapes inner ones: a line with
+  // a NUL or an escape in it is garbage, not an address to fetch.
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return { code: 'invalid_url', message: `invalid URL ${JSON.stringify(text)}: it contains the control character U+${code}` };
+  }
   let url: URL;
   try {
     url = new URL(text);

@@ -5,6 +5,7 @@
  * before any request is made.
  */
 import type { LookupFunction } from 'node:net';
+import { describe } from '../core/validate.js';
 import type { Dispatcher } from 'undici';
 
 /**
@@ -225,24 +226,6 @@ const ACCEPT = {
   any: '*/*',
 };
 
-/**
- * Renders a received value for an error message.
- *
- * @example
- * ```ts
- * describe(0); // '`0` (number)'
- * describe('4'); // '`"4"` (string)'
- * ```
- */
-export function describe(value: unknown): string {
-  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  let shown: string;
-  if (typeof value === 'string') shown = JSON.stringify(value);
-  else if (typeof value === 'function') shown = value.name ? `[function ${value.name}]` : '[function]';
-  else if (typeof value === 'object' && value !== null) shown = Array.isArray(value) ? '[array]' : '[object]';
-  else shown = String(value);
-  return `\`${shown}\` (${type})`;
-}
 
 /** Throws for a bad option: RangeError when a number was wanted and a number out of range came. */
 function fail(name: string, what: string, value: unknown, numeric = false): never {
@@ -383,3 +366,6 @@ export function resolveOptions(options: unknown, where: string, mode: Mode): Res
     dispatcher: dispatcher as Dispatcher | undefined,
   };
 }
+
+// Received values are rendered by the core's `describe`, so both layers word their errors alike.
+export { describe };

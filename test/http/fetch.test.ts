@@ -366,3 +366,11 @@ test('fetch: JSON mode counts maxBytes too', async () => {
   assert.equal(row.bytes, 10);
   assert.equal(row.json, undefined);
 });
+
+test('a URL with a control character in it (NUL, ESC) is invalid_url, not silently cleaned up', async () => {
+  const rows = await fetchAll(['\u0000http://a.invalid/', 'http://a.invalid/x\u001b[31m'], { retries: 0 });
+  for (const row of rows) {
+    assert.equal(row.error?.code, 'invalid_url');
+    assert.match(row.error?.message ?? '', /control character U\+00(00|1B)/);
+  }
+});
