@@ -89,3 +89,10 @@ export async function run(peer, body) {
   process.stdout.write(`${JSON.stringify(line)}\n`);
   process.exit(0);
 }
+
+/** The hand-written peer's whole job for one URL: undici request, the whole body, title by regex. */
+export async function undiciTitle(request, url) {
+  const { statusCode, body } = await request(url);
+  const html = await body.text();
+  return { url, status: statusCode, title: TITLE.exec(html)?.[1].trim() ?? null };
+}

@@ -3,7 +3,7 @@
 // reading once the title is known); `--client undici` reads the whole body (the contrast).
 // `node bench/http/title-cost.mjs --base URL --size BYTES --reps R [--concurrency 1] --client fetchall|undici`
 import { parseArgs } from 'node:util';
-import { TITLE, expectedTitle, fail, requireBuilt, skip } from './lib.mjs';
+import { expectedTitle, fail, requireBuilt, skip, undiciTitle } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +31,7 @@ if (values.client === 'fetchall') {
   fetchRows = () =>
     pMap(
       urls,
-      async (url) => {
-        const { statusCode, body } = await request(url);
-        const html = await body.text();
-        return { url, status: statusCode, title: TITLE.exec(html)?.[1].trim() ?? null };
-      },
+      (url) => undiciTitle(request, url),
       { concurrency },
     );
 } else {

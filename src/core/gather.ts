@@ -284,31 +284,29 @@ function runGather(
       try {
         result = runInScope(childSignal, job, childSignal);
       } catch (error) {
-        running--;
-        fillSlot(index, false, error);
-        onOwnedSettled();
+        jobSettled(index, false, error);
         return;
       }
-      // The slot first, then the next queued job: a failure under cancelOnError must stop the queue
-      // before it starts anything.
       if (isThenable(result)) {
         Promise.resolve(result).then(
-          (value) => {
-            running--;
-            fillSlot(index, true, value);
-            onOwnedSettled();
-          },
-          (error: unknown) => {
-            running--;
-            fillSlot(index, false, error);
-            onOwnedSettled();
-          },
+          (value) => jobSettled(index, true, value),
+          (error: unknown) => jobSettled(index, false, error),
         );
       } else {
-        running--;
-        fillSlot(index, true, result);
-        onOwnedSettled();
+        jobSettled(index, true, result);
       }
+    }
+
+    function jobSettled(index: number, ok: boolean, value: unknown): void {
+      running--;
+      childSettled(index, ok, value);
+    }
+
+    // The slot first, then the next queued job: a failure under cancelOnError must stop the queue
+    // before it starts anything.
+    function childSettled(index: number, ok: boolean, value: unknown): void {
+      fillSlot(index, ok, value);
+      onOwnedSettled();
     }
 
     for (let index = 0; index < count; index++) {
@@ -339,14 +337,8 @@ function runGather(
         owned++;
         (tasks ??= []).push(item);
         item.then(
-          (value) => {
-            onOwnedSettled();
-            fillSlot(index, true, value);
-          },
-          (error: unknown) => {
-            onOwnedSettled();
-            fillSlot(index, false, error);
-          },
+          (value) => childSettled(index, true, value),
+          (error: unknown) => childSettled(index, false, error),
         );
       } else if (isThenable(item)) {
         Promise.resolve(item).then(

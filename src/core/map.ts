@@ -151,24 +151,13 @@ export class MapRun<R> implements PromiseLike<R[]>, AsyncIterable<R> {
    */
   cancel(reason?: unknown): boolean {
     if (this.#stopped) return false;
-    const error = reason instanceof CancelledError ? reason : new CancelledError(reason);
-    if (this.#mode === 'idle') {
-      this.#stopped = true;
-      this.#failure = { error };
-      this.#controller.abort(error);
-      return true;
-    }
-    this.#stop(error);
+    // Before the run starts this only records the failure: #launch then starts no worker.
+    this.#stop(reason instanceof CancelledError ? reason : new CancelledError(reason));
     return true;
   }
 
   #collect(): Promise<R[]> {
     if (this.#collected) return this.#collected;
-    if (this.#mode === 'idle' && this.#failure) {
-      this.#mode = 'collect';
-      this.#collected = Promise.reject(this.#failure.error);
-      return this.#collected;
-    }
     this.#begin('collect');
     this.#launch();
     this.#collected = this.#allDone.then(() => {

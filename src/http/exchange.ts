@@ -133,7 +133,7 @@ export function readHead(status: number, statusText: string, raw: readonly (Buff
  * with the failure (network, timeout from undici, too large, undecodable, `abort()`).
  *
  * A body that is let go (not wanted, or the owner had enough) keeps the connection reusable when
- * that is cheap, as {@link discardBody} does for streams: a known length up to DRAIN_LIMIT is read
+ * that is cheap: a known length up to DRAIN_LIMIT is read
  * to its end before `done` resolves; an unknown length is read in the background for at most
  * DRAIN_GRACE_MS and DRAIN_LIMIT bytes; anything bigger is cut (the connection is closed).
  *

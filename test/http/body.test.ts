@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { BodyDecodeError, BodyTooLargeError, codingOf, readBody } from '../../src/http/body.js';
+import { BodyDecodeError, BodyTooLargeError, codingOf } from '../../src/http/body.js';
+import { readBody } from './_read-body.js';
 
 function source(chunks: Buffer[]): Readable {
   return Readable.from(chunks, { objectMode: false });

@@ -46,17 +46,21 @@ async function expectSettledClean(outcome: Promise<unknown>, before: string[]): 
   assert.ok(extra <= 1, `${extra} timers left`); // 1: the test's own abort timer may still be pending
 }
 
+/** Starts a run with an abort scheduled `abortAt` ms later, and checks that it settles clean. */
+async function abortedAt(abortAt: number, start: (signal: AbortSignal) => PromiseLike<unknown>): Promise<void> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), abortAt);
+  const before = activeResources();
+  await expectSettledClean(Promise.resolve(start(controller.signal)), before);
+  clearTimeout(timer);
+}
+
 describe('cancellation at random points', () => {
   it('gather: every started job sees the abort, no timer left', async () => {
     await fc.assert(
       fc.asyncProperty(abortPlan, async ({ abortAt, delays }) => {
         const t = tracker();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), abortAt);
-        const before = activeResources();
-        const run = gather(delays.map((ms, id) => t.job(id, ms)), { signal: controller.signal });
-        await expectSettledClean(Promise.resolve(run), before);
-        clearTimeout(timer);
+        await abortedAt(abortAt, (signal) => gather(delays.map((ms, id) => t.job(id, ms)), { signal }));
         t.check();
       }),
       { numRuns: 40 },
@@ -67,12 +71,7 @@ describe('cancellation at random points', () => {
     await fc.assert(
       fc.asyncProperty(abortPlan, fc.integer({ min: 1, max: 4 }), async ({ abortAt, delays }, concurrency) => {
         const t = tracker();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), abortAt);
-        const before = activeResources();
-        const run = map(delays, (ms, id, signal) => t.job(id, ms)(signal), { concurrency, signal: controller.signal });
-        await expectSettledClean(Promise.resolve(run), before);
-        clearTimeout(timer);
+        await abortedAt(abortAt, (signal) => map(delays, (ms, id, callSignal) => t.job(id, ms)(callSignal), { concurrency, signal }));
         t.check();
         assert.ok(t.started.size <= delays.length);
       }),
@@ -84,24 +83,17 @@ describe('cancellation at random points', () => {
     await fc.assert(
       fc.asyncProperty(abortPlan, async ({ abortAt, delays }) => {
         const t = tracker();
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), abortAt);
-        const before = activeResources();
         let bodySawCancel = false;
-        const run = TaskGroup.run(
-          async (group) => {
-            delays.forEach((ms, id) => group.createTask(t.job(id, ms)));
-            try {
-              await sleep(35); // the body waits too, without passing a signal: the group's scope cancels it
-            } catch (error) {
-              bodySawCancel = error instanceof CancelledError;
-              throw error;
-            }
-          },
-          { signal: controller.signal },
-        );
-        await expectSettledClean(run, before);
-        clearTimeout(timer);
+        const body = async (group: TaskGroup): Promise<void> => {
+          delays.forEach((ms, id) => group.createTask(t.job(id, ms)));
+          try {
+            await sleep(35); // the body waits too, without passing a signal: the group's scope cancels it
+          } catch (error) {
+            bodySawCancel = error instanceof CancelledError;
+            throw error;
+          }
+        };
+        await abortedAt(abortAt, (signal) => TaskGroup.run(body, { signal }));
         t.check();
         if (abortAt < 30) assert.ok(bodySawCancel, 'the body saw the cancel');
       }),
