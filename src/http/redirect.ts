@@ -79,3 +79,32 @@ export function headersForHop(headers: Record<string, string>, from: URL, to: UR
   }
   return copy ?? headers;
 }
+
+/**
+ * Whether the hop loop may go from `from` to `to`: null when it may, else the row error (a loop
+ * back to a URL already visited, or one redirect more than `maxRedirects`).
+ *
+ * @example
+ * ```ts
+ * checkRedirect(new URL('http://a.test/x'), new URL('http://a.test/x'), new Set(['http://a.test/x']), 0, 10);
+ * // { code: 'too_many_redirects', message: 'redirect loop: ...' }
+ * ```
+ */
+export function checkRedirect(
+  from: URL,
+  to: URL,
+  visited: ReadonlySet<string>,
+  redirects: number,
+  maxRedirects: number,
+): FetchRowError | null {
+  if (visited.has(to.href)) {
+    return { code: 'too_many_redirects', message: `redirect loop: ${from.href} redirects back to ${to.href}` };
+  }
+  if (redirects >= maxRedirects) {
+    return {
+      code: 'too_many_redirects',
+      message: `more than ${maxRedirects} redirects (maxRedirects); the last went to ${to.href}`,
+    };
+  }
+  return null;
+}
