@@ -7,6 +7,14 @@ import { createDecoder, isHtmlType, parseContentType } from './charset.js';
 import { releaseTitleExtractor, takeTitleExtractor, type TitleExtractor } from './title.js';
 import type { FetchRow } from './types.js';
 
+/**
+ * How many decoded bytes of a page are examined for its `<title>`. A title later than this is not
+ * looked for (the row's title is null): the parser's work per URL stays bounded whatever the page.
+ * The body is still read on (without parsing) to its end or to `maxBytes`, so a body over
+ * `maxBytes` (a decompression bomb) is `too_large` whatever its markup.
+ */
+export const TITLE_SCAN_BYTES = 1024 * 1024;
+
 /** Statuses that never carry a body (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);
 
@@ -37,6 +45,8 @@ export class BodyReader {
   #extractor: TitleExtractor | undefined;
   #jsonChunks: Buffer[] | undefined;
   #jsonBytes = 0;
+  /** Bytes given to the title extractor so far (at most TITLE_SCAN_BYTES). */
+  #scanned = 0;
   readonly #jsonCharset: string | undefined;
 
   private constructor(html: boolean, json: boolean, charset: string | undefined) {
@@ -57,10 +67,27 @@ export class BodyReader {
   /** The next decoded chunk; true once nothing more is needed (the title is known, and no JSON). */
   write(chunk: Buffer): boolean {
     const chunks = this.#jsonChunks;
-    if (chunks === undefined) return this.#extractor!.write(chunk);
-    chunks.push(chunk);
-    this.#jsonBytes += chunk.length;
-    this.#extractor?.write(chunk);
+    if (chunks !== undefined) {
+      chunks.push(chunk);
+      this.#jsonBytes += chunk.length;
+    }
+    if (this.#extractor === undefined) return false;
+    const done = this.#scan(chunk);
+    return done && chunks === undefined;
+  }
+
+  /** Feeds the title extractor within TITLE_SCAN_BYTES; true once the title is known. */
+  #scan(chunk: Buffer): boolean {
+    const extractor = this.#extractor!;
+    const room = TITLE_SCAN_BYTES - this.#scanned;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.#scanned += part.length;
+    if (extractor.write(part)) return true;
+    if (this.#scanned >= TITLE_SCAN_BYTES) {
+      // No title in the bytes examined: none is looked for further.
+      releaseTitleExtractor(extractor);
+      this.#extractor = undefined;
+    }
     return false;
   }
 

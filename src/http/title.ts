@@ -93,6 +93,19 @@ function loadParser(): typeof Parser {
   return (require('htmlparser2') as { Parser: typeof Parser }).Parser;
 }
 
+/** Open elements the parser tracks at most (see StreamingTitle's #forgetOuterElements). */
+const MAX_OPEN_ELEMENTS = 512;
+
+/** The parser's open-element stack (innermost first): an internal field of htmlparser2's Parser. */
+function openElements(parser: Parser): string[] {
+  return (parser as unknown as { stack: string[] }).stack;
+}
+
+/** The parser's foreign-content stack, grown alongside the open elements (internal, like `stack`). */
+function foreignContext(parser: Parser): boolean[] {
+  return (parser as unknown as { foreignContext: boolean[] }).foreignContext;
+}
+
 // Elements whose own <title> is not the document's (SVG's tooltip title; MathML for good measure).
 const FOREIGN = new Set(['svg', 'math']);
 
@@ -202,16 +215,23 @@ class StreamingTitle implements TitleExtractor {
   #title: string | null = null;
   #text: string | null = null; // collecting while inside the document's <title>
   #foreignDepth = 0;
-  readonly #parser: Parser;
+  /** The title ended at its own `</title>`: the tokenizer is back in plain text, safe to reset. */
+  #closedCleanly = false;
+  #parser: Parser;
 
   constructor(contentTypeCharset: string | undefined) {
     this.#headerEncoding = canonicalEncoding(contentTypeCharset);
+    this.#parser = this.#createParser();
+  }
+
+  #createParser(): Parser {
     // onopentagname rather than onopentag: the parser then builds no attributes object per tag.
-    this.#parser = new (parserClass())(
+    const parser: Parser = new (parserClass())(
       {
         onopentagname: (name) => {
           if (FOREIGN.has(name)) this.#foreignDepth++;
           else if (name === 'title' && this.#foreignDepth === 0 && this.#text === null) this.#text = '';
+          if (openElements(parser).length > MAX_OPEN_ELEMENTS) this.#forgetOuterElements(parser);
         },
         ontext: (data) => {
           if (this.#text === null) return;
@@ -222,6 +242,7 @@ class StreamingTitle implements TitleExtractor {
           if (FOREIGN.has(name)) {
             if (this.#foreignDepth > 0) this.#foreignDepth--;
           } else if (name === 'title' && this.#text !== null) {
+            this.#closedCleanly = true;
             this.#finish();
           }
         },
@@ -229,6 +250,22 @@ class StreamingTitle implements TitleExtractor {
       // Attributes are never looked at: their names need not be lower-cased.
       { decodeEntities: false, lowerCaseAttributeNames: false },
     );
+    return parser;
+  }
+
+  /**
+   * htmlparser2 keeps its open elements in arrays it grows with `unshift` (O(depth) per tag), so a
+   * page of 300,000 unclosed tags costs O(n^2): 20 s for 1.4 MB. No title needs that depth: past
+   * MAX_OPEN_ELEMENTS the outermost half is forgotten (their end tags then match nothing), keeping
+   * each tag O(1) amortised. Our own count of open svg/math follows what is forgotten.
+   */
+  #forgetOuterElements(parser: Parser): void {
+    const stack = openElements(parser);
+    const keep = MAX_OPEN_ELEMENTS >> 1;
+    for (let i = keep; i < stack.length; i++) if (FOREIGN.has(stack[i]!) && this.#foreignDepth > 0) this.#foreignDepth--;
+    stack.length = keep;
+    const foreign = foreignContext(parser);
+    if (foreign.length > keep) foreign.length = keep;
   }
 
   /** Readies the extractor for another document. */
@@ -243,7 +280,12 @@ class StreamingTitle implements TitleExtractor {
     this.#title = null;
     this.#text = null;
     this.#foreignDepth = 0;
-    this.#parser.reset();
+    // htmlparser2's reset() leaves some tokenizer state behind (inside <script>, <style> or an
+    // unterminated <title> it stays in that element's raw-text state): a parser is reused only
+    // after a document whose title closed cleanly, which leaves nothing behind; else a new one.
+    if (this.#closedCleanly) this.#parser.reset();
+    else this.#parser = this.#createParser();
+    this.#closedCleanly = false;
   }
 
   get title(): string | null {

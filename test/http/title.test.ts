@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_TITLE_CHARS, collapseWhitespace, createTitleExtractor } from '../../src/http/title.js';
+import { MAX_TITLE_CHARS, collapseWhitespace, createTitleExtractor, releaseTitleExtractor, takeTitleExtractor } from '../../src/http/title.js';
 
 const enc = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -184,4 +184,27 @@ test('title: fuzz: random bytes, truncated tags and NULs never throw, never hang
     }),
     { seed: 20240611, numRuns: 1500 },
   );
+});
+
+test('title: a pooled extractor carries nothing from a document that ended inside <script>, <style> or <title>', () => {
+  for (const broken of ['<html><script>var s = "</scr', '<html><style>p {', `<title>${'x'.repeat(MAX_TITLE_CHARS + 10)}`, '<html><title>cut']) {
+    const first = takeTitleExtractor('utf-8');
+    first.write(Buffer.from(broken));
+    releaseTitleExtractor(first);
+    const next = takeTitleExtractor('utf-8');
+    assert.equal(next, first, 'the pool hands the same extractor back');
+    next.write(Buffer.from('<!doctype html><html><head><meta charset="utf-8"><title>Next</title>')) || next.end();
+    assert.equal(next.title, 'Next', `after ${JSON.stringify(broken.slice(0, 20))}`);
+    releaseTitleExtractor(next);
+  }
+});
+
+test('title: 300,000 unclosed nested tags are parsed in linear time, and a title after them is found', () => {
+  const page = Buffer.from(`<html><body>${'<div><span>'.repeat(150_000)}<title>Deep</title>`);
+  const started = performance.now();
+  const extractor = createTitleExtractor('utf-8');
+  for (let i = 0; i < page.length && !extractor.write(page.subarray(i, i + 65536)); i += 65536);
+  extractor.end();
+  assert.equal(extractor.title, 'Deep');
+  assert.ok(performance.now() - started < 3000, `${Math.round(performance.now() - started)} ms (was 20 s)`);
 });
