@@ -4,9 +4,9 @@
  * connections is most of the speed of a crawl: a TCP (and TLS) handshake per URL would cost more
  * than the request.
  */
-import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import type { Agent } from 'undici';
+import { agentClass } from './load.js';
 
 /** What the agent is sized and configured from. */
 export interface AgentOptions {
@@ -18,30 +18,6 @@ export interface AgentOptions {
   connectTimeout: number;
   /** The lookup new connections use (the run's DNS cache). */
   lookup?: LookupFunction | undefined;
-}
-
-const require = createRequire(import.meta.url);
-let AgentClass: typeof Agent | undefined;
-
-/**
- * undici's Agent, loaded on first use and alone: undici's index loads fetch, WebSocket, the cache
- * and the mocks too, about three times the load time of the Agent (some 45 ms of every CLI run).
- * undici has no `exports` map, so its modules can be required directly; should that ever change,
- * the index it is.
- */
-function agentClass(): typeof Agent {
-  AgentClass ??= loadAgent();
-  return AgentClass;
-}
-
-function loadAgent(): typeof Agent {
-  try {
-    const alone = require('undici/lib/dispatcher/agent.js') as unknown;
-    if (typeof alone === 'function') return alone as typeof Agent;
-  } catch {
-    // the index below
-  }
-  return (require('undici') as { Agent: typeof Agent }).Agent;
 }
 
 /** Idle keep-alive sockets are closed after this long (a run closes them all when it ends anyway). */

@@ -4,10 +4,13 @@
  * is known, so the caller can stop reading: a 50 MB page with its title in the head costs what a
  * 5 KB page costs.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Parser } from 'htmlparser2';
 import { PRESCAN_BYTES, Utf8Decoder, canonicalEncoding, createDecoder, prescanCharset, sniffBom, type Decoder } from './charset.js';
+import { parserClass } from './load.js';
+import { FOREIGN, boundOpenElements } from './parser-stack.js';
+import { collapseWhitespace, decodeTitleText } from './title-text.js';
+
+export { collapseWhitespace } from './title-text.js';
 
 /**
  * Incremental title extraction over the raw (decompressed) bytes of one HTML document; made by
@@ -35,109 +38,6 @@ export interface TitleExtractor {
 
 /** Title text kept at most (code units): a runaway unterminated title must not eat memory. */
 export const MAX_TITLE_CHARS = 16 * 1024;
-
-/**
- * HTML's ASCII whitespace, collapsed to one space and trimmed, as `document.title` does.
- *
- * @example
- * ```ts
- * collapseWhitespace('  Fish &\n  Chips '); // 'Fish & Chips'
- * ```
- */
-export function collapseWhitespace(text: string): string {
-  return isCollapsed(text) ? text : text.replace(/[\t\n\f\r ]+/g, ' ').trim();
-}
-
-/**
- * True when collapsing would change nothing (most titles): no ASCII whitespace but single inner
- * spaces, and printable ASCII at both ends (which `trim()` never removes).
- */
-function isCollapsed(text: string): boolean {
-  const last = text.length - 1;
-  if (last < 0) return true;
-  const first = text.charCodeAt(0);
-  const end = text.charCodeAt(last);
-  if (first <= 0x20 || first >= 0x7f || end <= 0x20 || end >= 0x7f) return false;
-  for (let i = 1; i < last; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20) {
-      if (text.charCodeAt(i + 1) === 0x20) return false;
-    } else if (c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) {
-      return false;
-    }
-  }
-  return true;
-}
-
-const require = createRequire(import.meta.url);
-let ParserClass: typeof Parser | undefined;
-
-/**
- * htmlparser2's Parser, loaded on first use and alone: the package's index also loads domhandler,
- * domutils and dom-serializer for DOM building we never do, which doubles its load time (about 20
- * ms of every CLI run). The package exports only its index, so the Parser module is found next to
- * it; should its layout ever change, the index it is.
- */
-function parserClass(): typeof Parser {
-  ParserClass ??= loadParser();
-  return ParserClass;
-}
-
-function loadParser(): typeof Parser {
-  try {
-    const alone = require(join(dirname(require.resolve('htmlparser2')), 'Parser.js')) as { Parser?: typeof Parser };
-    if (typeof alone.Parser === 'function') return alone.Parser;
-  } catch {
-    // the index below
-  }
-  return (require('htmlparser2') as { Parser: typeof Parser }).Parser;
-}
-
-/** Open elements the parser tracks at most (see StreamingTitle's #forgetOuterElements). */
-const MAX_OPEN_ELEMENTS = 512;
-
-/** The parser's open-element stack (innermost first): an internal field of htmlparser2's Parser. */
-function openElements(parser: Parser): string[] {
-  return (parser as unknown as { stack: string[] }).stack;
-}
-
-/** The parser's foreign-content stack, grown alongside the open elements (internal, like `stack`). */
-function foreignContext(parser: Parser): boolean[] {
-  return (parser as unknown as { foreignContext: boolean[] }).foreignContext;
-}
-
-// Elements whose own <title> is not the document's (SVG's tooltip title; MathML for good measure).
-const FOREIGN = new Set(['svg', 'math']);
-
-// Entities are decoded in the title only. The document parser runs with decodeEntities off: then
-// htmlparser2 skips plain text with indexOf('<') instead of a per-character loop, which makes a
-// title-less 10 MB page (or a decompression bomb) several times cheaper to scan.
-let entityParser: Parser | undefined;
-let entityText = '';
-
-/** Decodes the entities of raw `<title>` content, with the same tokenizer rules (RCDATA) as a page. */
-function decodeTitleText(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  entityParser ??= new (parserClass())(
-    {
-      ontext(data) {
-        entityText += data;
-      },
-    },
-    { decodeEntities: true },
-  );
-  entityText = '';
-  try {
-    entityParser.reset();
-    // The raw text cannot contain "</title" (the page's title ended there), so this is one RCDATA run.
-    entityParser.end(`<title>${raw}</title>`);
-    return entityText;
-  } catch {
-    return raw;
-  } finally {
-    entityText = '';
-  }
-}
 
 /**
  * Creates an extractor. `contentTypeCharset` is the Content-Type header's charset, if any; a BOM
@@ -231,7 +131,9 @@ class StreamingTitle implements TitleExtractor {
         onopentagname: (name) => {
           if (FOREIGN.has(name)) this.#foreignDepth++;
           else if (name === 'title' && this.#foreignDepth === 0 && this.#text === null) this.#text = '';
-          if (openElements(parser).length > MAX_OPEN_ELEMENTS) this.#forgetOuterElements(parser);
+          // Bounded nesting (see parser-stack.ts); our own count of open svg/math follows.
+          const forgotten = boundOpenElements(parser);
+          if (forgotten > 0) this.#foreignDepth = Math.max(0, this.#foreignDepth - forgotten);
         },
         ontext: (data) => {
           if (this.#text === null) return;
@@ -251,21 +153,6 @@ class StreamingTitle implements TitleExtractor {
       { decodeEntities: false, lowerCaseAttributeNames: false },
     );
     return parser;
-  }
-
-  /**
-   * htmlparser2 keeps its open elements in arrays it grows with `unshift` (O(depth) per tag), so a
-   * page of 300,000 unclosed tags costs O(n^2): 20 s for 1.4 MB. No title needs that depth: past
-   * MAX_OPEN_ELEMENTS the outermost half is forgotten (their end tags then match nothing), keeping
-   * each tag O(1) amortised. Our own count of open svg/math follows what is forgotten.
-   */
-  #forgetOuterElements(parser: Parser): void {
-    const stack = openElements(parser);
-    const keep = MAX_OPEN_ELEMENTS >> 1;
-    for (let i = keep; i < stack.length; i++) if (FOREIGN.has(stack[i]!) && this.#foreignDepth > 0) this.#foreignDepth--;
-    stack.length = keep;
-    const foreign = foreignContext(parser);
-    if (foreign.length > keep) foreign.length = keep;
   }
 
   /** Readies the extractor for another document. */
