@@ -6,6 +6,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import type { Agent } from 'undici';
+import { createConnector } from './connector.js';
 import { agentClass } from './load.js';
 
 /** What the agent is sized and configured from. */
@@ -53,10 +54,6 @@ export function createAgent(options: AgentOptions): Agent {
   return new AgentOfUndici({
     connections: connectionsPerOrigin(options.concurrency, options.perHost),
     keepAliveTimeout: KEEP_ALIVE_MS,
-    connect: {
-      // undici: 0 disables the connect timer.
-      timeout: Number.isFinite(options.connectTimeout) ? options.connectTimeout : 0,
-      ...(options.lookup ? { lookup: options.lookup } : {}),
-    },
+    connect: createConnector({ connectTimeout: options.connectTimeout, lookup: options.lookup }),
   });
 }

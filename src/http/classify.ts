@@ -7,6 +7,7 @@
  * with its own `code`; this is the one module that knows them all.
  */
 import { BodyDecodeError, BodyTooLargeError } from './body.js';
+import { MalformedResponseError } from './exchange.js';
 import type { FetchRowError } from './types.js';
 
 /** What the failing request was doing, for the message. */
@@ -54,6 +55,29 @@ const RESET_CODES = new Set([
 ]);
 const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 
+/** TLS failures people meet, in plain words (`%s` is host:port). */
+const TLS_WORDS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'the certificate of %s has expired',
+  CERT_NOT_YET_VALID: 'the certificate of %s is not valid yet',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate of %s is self-signed (not trusted)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain of %s ends in a self-signed certificate (not trusted)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate of %s is signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT: 'the certificate of %s is signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate of %s is signed by an unknown authority',
+  CERT_REVOKED: 'the certificate of %s has been revoked',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate of %s is for another name',
+  HOSTNAME_MISMATCH: 'the certificate of %s is for another name',
+  EPROTO: 'TLS handshake with %s failed (does the server speak TLS on this port?)',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake with %s failed (does the server speak TLS on this port?)',
+};
+
+/** The first line of a library's message; of OpenSSL's `...:error:0A000410:SSL routines:func:reason:file:line`, the reason. */
+function plainLine(message: string): string {
+  const line = message.split(/\r?\n/, 1)[0]!.trim();
+  const openssl = /(?:^|:)error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/i.exec(line);
+  return openssl ? openssl[1]!.trim() : line;
+}
+
 function isTlsCode(code: string): boolean {
   return (
     code.startsWith('ERR_TLS_') ||
@@ -99,8 +123,9 @@ function rootCause(error: unknown): unknown {
 }
 
 /**
- * Maps a failure of one request to a row error. Unknown failures keep their own message under the
- * closest code, `reset` (the connection failed in a way we do not recognise).
+ * Maps a failure of one request to a row error, with a one-line message in plain words. Failures
+ * nothing here recognises keep their own (first line of) message under code `unknown`, which is
+ * never retried.
  *
  * @example
  * ```ts
@@ -111,6 +136,9 @@ function rootCause(error: unknown): unknown {
 export function classifyError(error: unknown, context: ErrorContext): FetchRowError {
   if (error instanceof BodyTooLargeError) return { code: 'too_large', message: error.message };
   if (error instanceof BodyDecodeError) return { code: 'bad_body', message: error.message };
+  if (error instanceof MalformedResponseError) {
+    return { code: 'bad_body', message: `invalid HTTP response from ${hostOf(context.url)}: ${error.message}` };
+  }
 
   const cause = rootCause(error);
   const code = codeOf(cause);
@@ -142,21 +170,39 @@ export function classifyError(error: unknown, context: ErrorContext): FetchRowEr
     return { code: 'timeout', message: `timed out after ${context.headersTimeout} ms waiting for more of the body` };
   }
   if (code === 'ETIMEDOUT') return { code: 'timeout', message: `timed out connecting to ${host} (ETIMEDOUT)` };
-  if (isTlsCode(code)) return { code: 'tls', message: `TLS error with ${host}: ${messageOf(cause)}` };
+  if (isTlsCode(code)) {
+    const words = TLS_WORDS[code];
+    return { code: 'tls', message: words ? words.replace('%s', host) : `TLS error with ${host}: ${plainLine(messageOf(cause))}` };
+  }
+  if (code === 'ERR_ASSERTION' || (code === 'UND_ERR_SOCKET' && messageOf(cause) === 'bad response')) {
+    // undici asserts on what llhttp lets through (a status below 100, such as "000"): the response
+    // is malformed, not the connection.
+    return { code: 'bad_body', message: `invalid HTTP response from ${host}: the response could not be parsed` };
+  }
   if (RESET_CODES.has(code)) {
     if (code === 'ECONNRESET') return { code: 'reset', message: `connection reset by ${host}` };
     if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
       return { code: 'reset', message: `connection to ${host} closed before the whole body arrived` };
     }
-    return { code: 'reset', message: `connection to ${host} closed unexpectedly (${messageOf(cause)})` };
+    return { code: 'reset', message: `connection to ${host} closed unexpectedly (${plainLine(messageOf(cause))})` };
   }
   if (code === 'UND_ERR_HEADERS_OVERFLOW') return { code: 'too_large', message: `response headers from ${host} too large` };
   if (code.startsWith('HPE_') || (cause as Error)?.name === 'HTTPParserError') {
-    return { code: 'bad_body', message: `invalid HTTP response from ${host}: ${messageOf(cause)}` };
+    return { code: 'bad_body', message: `invalid HTTP response from ${host}: ${parserWords(messageOf(cause))}` };
   }
   if (code.startsWith('Z_') || code.startsWith('ERR_BROTLI')) {
     return { code: 'bad_body', message: `could not decode the body: ${messageOf(cause)}` };
   }
+  if (code === 'EMFILE' || code === 'ENFILE') {
+    return { code: 'unknown', message: `out of file descriptors while connecting to ${host} (${code}); lower the concurrency or raise ulimit -n` };
+  }
+  // Nothing above knows it: said as it is, and never retried (a retry would not know more).
   const suffix = code ? ` (${code})` : '';
-  return { code: 'reset', message: `request to ${host} failed: ${messageOf(cause)}${suffix}` };
+  return { code: 'unknown', message: `request to ${host} failed: ${plainLine(messageOf(cause))}${suffix}` };
+}
+
+/** llhttp's "Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)" in fewer words. */
+function parserWords(message: string): string {
+  const inner = /\(([^)]*)\)\s*$/.exec(message);
+  return (inner ? inner[1]! : plainLine(message)).replace(/^Expected HTTP\/, RTSP\/ or ICE\/$/, 'no HTTP status line');
 }

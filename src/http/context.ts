@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { createAgent } from './agent.js';
 import { createDnsCache, type DnsCache } from './dns-cache.js';
 import { HostLimiter } from './host-limit.js';
+import { preloadFetchModules } from './load.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Something in flight that a cancellation must stop: a URL's job. */
@@ -78,6 +79,8 @@ export interface RunContext {
  * ```
  */
 export function createRunContext(options: ResolvedOptions): RunContext {
+  // Everything the run will load, loaded now: a module loaded mid-run needs a free descriptor.
+  preloadFetchModules();
   const hosts = new HostLimiter(options.perHost);
   const fanouts = new Map<AbortSignal, AbortFanout>();
   const watch = (signal: AbortSignal | undefined, job: Abortable): void => {

@@ -46,6 +46,27 @@ export interface ExchangeOwner {
 }
 
 /**
+ * A response that breaks HTTP in a way undici lets through (two different Content-Length
+ * headers): error code `bad_body`, never retried.
+ *
+ * @example
+ * ```ts
+ * new MalformedResponseError('two different Content-Length headers (5, 7)').message;
+ * ```
+ */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponseError';
+}
+
+/** The one Content-Length of a head; throws MalformedResponseError when copies disagree (RFC 9112 6.3). */
+function checkedLength(header: HeaderValue): number | undefined {
+  if (Array.isArray(header) && header.some((value) => value.trim() !== header[0]!.trim())) {
+    throw new MalformedResponseError(`two different Content-Length headers (${header.join(', ')})`);
+  }
+  return lengthOf(header);
+}
+
+/**
  * Why we abort a request whose remaining body we do not want. Made once: undici hands it back to
  * our own onError, which ignores it, so a stack trace per abort would be wasted.
  */
@@ -198,9 +219,9 @@ export class Exchange implements Dispatcher.DispatchHandler, BodyDecoderEvents {
     if (statusCode < 200 || this.#settled) return true; // 1xx: the real answer follows
     this.#resumeSource = resume;
     const head = readHead(statusCode, statusText, rawHeaders);
-    this.#length = lengthOf(head.contentLength);
     let plan: BodyRead | null;
     try {
+      this.#length = checkedLength(head.contentLength);
       plan = this.#owner.onHead(head);
     } catch (error) {
       this.#fail(error);
@@ -237,6 +258,11 @@ export class Exchange implements Dispatcher.DispatchHandler, BodyDecoderEvents {
   onError(error: Error): void {
     if (this.#finished) return;
     this.#finished = true;
+    // undici reports llhttp's refusal of a head whose length is declared twice (two different
+    // Content-Lengths, or Content-Length with Transfer-Encoding) as a body length mismatch.
+    if (this.#resumeSource === undefined && (error as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      error = new MalformedResponseError('its length is declared twice (Content-Length and Transfer-Encoding, or two Content-Lengths)');
+    }
     clearTimeout(this.#drainTimer);
     const decoder = this.#decoder;
     if (decoder !== undefined && !decoder.settled) decoder.fail(error);

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Parser } from 'htmlparser2';
-import type { Agent } from 'undici';
+import type { Agent, buildConnector } from 'undici';
 
 const require = createRequire(import.meta.url);
 
@@ -33,6 +33,7 @@ export function loadAlone<T>(path: () => string, fallback: string, pick: (module
 
 let ParserClass: typeof Parser | undefined;
 let AgentClass: typeof Agent | undefined;
+let BuildConnector: typeof buildConnector | undefined;
 
 /**
  * htmlparser2's Parser. The package exports only its index, so the Parser module is found next to
@@ -70,6 +71,23 @@ export function agentClass(): typeof Agent {
 }
 
 /**
+ * undici's `buildConnector` (its default way of opening TCP and TLS connections).
+ *
+ * @example
+ * ```ts
+ * const connect = connectorBuilder()({ timeout: 10_000 });
+ * ```
+ */
+export function connectorBuilder(): typeof buildConnector {
+  BuildConnector ??= loadAlone<typeof buildConnector>(
+    () => 'undici/lib/core/connect.js',
+    'undici',
+    (module: unknown) => (typeof module === 'function' ? module : (module as { buildConnector?: unknown }).buildConnector),
+  );
+  return BuildConnector;
+}
+
+/**
  * Loads every module a run may need, before its first request.
  *
  * @example
@@ -80,4 +98,5 @@ export function agentClass(): typeof Agent {
 export function preloadFetchModules(): void {
   parserClass();
   agentClass();
+  connectorBuilder();
 }

@@ -110,12 +110,15 @@ export class BodyReader {
   }
 
   /**
-   * The body failed: a title already known stays on the row (a body cut short after its title is
-   * still a page with that title). Releases the reader.
+   * The body failed (cut short, timed out): the title in what did arrive stays on the row, as a
+   * browser shows it. Releases the reader.
    */
   failed(row: FetchRow): void {
     const extractor = this.#extractor;
-    if (extractor !== undefined && extractor.done) row.title = extractor.title;
+    if (extractor !== undefined) {
+      if (!extractor.done) extractor.end(); // bytes held back while the charset was undecided count
+      row.title = extractor.title;
+    }
     this.release();
   }
 

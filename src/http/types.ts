@@ -16,7 +16,11 @@ export type FetchErrorCode =
   | 'too_many_redirects'
   | 'http'
   | 'aborted'
-  | 'bad_body';
+  | 'bad_body'
+  /** An https page redirected to http while `refuseDowngrade` was set. */
+  | 'downgrade'
+  /** A failure gather does not recognise (its message says what it was); never retried. */
+  | 'unknown';
 
 /** The error part of a row: a stable code and a human sentence. */
 export interface FetchRowError {

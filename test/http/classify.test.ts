@@ -25,12 +25,20 @@ test('classify: every network cause gets its code and a sentence', () => {
   for (const [error, code, message] of cases) assert.deepEqual(classifyError(error, context), { code, message });
 });
 
-test('classify: TLS failures', () => {
-  for (const code of ['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER']) {
-    const row = classifyError(err(code, {}, `tls said ${code}`), context);
-    assert.equal(row.code, 'tls', code);
-    assert.equal(row.message, `TLS error with a.test.invalid:8080: tls said ${code}`);
-  }
+test('classify: TLS failures in plain words, one line (issue 10: no OpenSSL text, no trailing newline)', () => {
+  const cases: [string, string][] = [
+    ['CERT_HAS_EXPIRED', 'the certificate of a.test.invalid:8080 has expired'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'the certificate of a.test.invalid:8080 is self-signed (not trusted)'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'the certificate of a.test.invalid:8080 is for another name'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'the certificate of a.test.invalid:8080 is signed by an unknown authority'],
+    ['EPROTO', 'TLS handshake with a.test.invalid:8080 failed (does the server speak TLS on this port?)'],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', 'TLS handshake with a.test.invalid:8080 failed (does the server speak TLS on this port?)'],
+  ];
+  for (const [code, message] of cases) assert.deepEqual(classifyError(err(code, {}, `tls said ${code}\n`), context), { code: 'tls', message });
+  const raw = err('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', {}, '40C8A7E6A27F0000:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1605:SSL alert number 40\n');
+  const row = classifyError(raw, context);
+  assert.equal(row.code, 'tls');
+  assert.ok(!row.message.includes('\n') && !row.message.includes('error:0A000410'), row.message);
 });
 
 test('classify: wrapped causes (AggregateError, cause chains) are unwrapped', () => {
@@ -40,8 +48,18 @@ test('classify: wrapped causes (AggregateError, cause chains) are unwrapped', ()
   assert.deepEqual(classifyError(wrapped, context), { code: 'dns', message: 'no such host: x.invalid' });
 });
 
-test('classify: unknown failures keep their message', () => {
-  assert.deepEqual(classifyError(new Error('weird'), context), { code: 'reset', message: 'request to a.test.invalid:8080 failed: weird' });
+test('classify: unknown failures keep their first line under code unknown (never a retried reset: issue 9)', () => {
+  assert.deepEqual(classifyError(new Error('weird\nstack-ish detail'), context), { code: 'unknown', message: 'request to a.test.invalid:8080 failed: weird' });
+});
+
+test('classify: malformed responses are bad_body in words, without undici internals', () => {
+  const assertion = classifyError(err('ERR_ASSERTION', {}, 'The expression evaluated to a falsy value:\n\n  assert(statusCode >= 100)\n'), context);
+  assert.deepEqual(assertion, { code: 'bad_body', message: 'invalid HTTP response from a.test.invalid:8080: the response could not be parsed' });
+  const parser = classifyError(err('HPE_INVALID_CHUNK_SIZE', {}, 'Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)'), context);
+  assert.deepEqual(parser, { code: 'bad_body', message: 'invalid HTTP response from a.test.invalid:8080: Invalid character in chunk size' });
+  const emfile = classifyError(err('EMFILE', {}, 'connect EMFILE'), context);
+  assert.equal(emfile.code, 'unknown');
+  assert.match(emfile.message, /out of file descriptors/);
 });
 
 test('classify: the total deadline names the phase', () => {
