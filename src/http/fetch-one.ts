@@ -11,7 +11,7 @@
  */
 import { createRunContext, type RunContext } from './context.js';
 import { resolveOptions, type FetchOptions } from './options.js';
-import { emptyRow, parseTarget } from './target.js';
+import { emptyRow, parseTarget, splitCredentials } from './target.js';
 import type { FetchRow } from './types.js';
 import { UrlJob } from './url-job.js';
 
@@ -38,8 +38,12 @@ export function fetchRow(input: unknown, context: RunContext, signal: AbortSigna
     row.error = { code: 'aborted', message: 'cancelled before the request started' };
     return Promise.resolve(row);
   }
+  // Credentials in the URL go as Basic auth (a header the caller set wins), never in the row.
+  const { url, authorization } = splitCredentials(target);
+  let headers = context.options.headers;
+  if (authorization !== undefined && headers.authorization === undefined) headers = { ...headers, authorization };
   // Not an async function: the job's own promise is handed on as is, without another layer.
-  return new UrlJob(row, context, signal).run(target);
+  return new UrlJob(row, context, signal).run(url, headers);
 }
 
 /**

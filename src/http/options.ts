@@ -5,8 +5,12 @@
  * before any request is made.
  */
 import type { LookupFunction } from 'node:net';
-import { describe } from '../core/validate.js';
+import { checkCount, checkFunction, checkNonNegativeInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
 import type { Dispatcher } from 'undici';
+import { descriptorBudget } from './fd-limit.js';
+import { boolean, byteCount, fail, milliseconds, requestHeaders, timeouts } from './option-checks.js';
+
+export { USER_AGENT, VERSION } from './version.js';
 
 /**
  * The three deadlines of one URL, in milliseconds. `Infinity` turns one off. A timed-out URL is a
@@ -124,6 +128,12 @@ export interface FetchOptions {
    */
   lookup?: LookupFunction;
   /**
+   * Refuse a redirect from https to plain http: the row gets error code `downgrade`. When false
+   * (the default) it is followed and the row says `downgraded: true`.
+   * @default false
+   */
+  refuseDowngrade?: boolean;
+  /**
    * Your own undici dispatcher (an `Agent`, `Pool`, `ProxyAgent`, a mock...). The run uses it as is
    * and does not close it. `lookup` and `timeout.connect` belong to the dispatcher then: configure
    * them on it (passing `lookup` too is a TypeError).
@@ -141,20 +151,6 @@ export interface FetchOptions {
  * ```
  */
 export type ScrapeOptions = Omit<FetchOptions, 'json'>;
-
-/** The version sent in the default User-Agent. Keep in step with package.json. */
-export const VERSION = '0.1.0';
-
-/**
- * The default `user-agent`: says who is fetching, as polite crawlers do. Override it with
- * `headers: { 'user-agent': ... }`.
- *
- * @example
- * ```ts
- * USER_AGENT; // 'gather/0.1.0 (concurrent fetcher; Node.js 20.18.1)'
- * ```
- */
-export const USER_AGENT = `gather/${VERSION} (concurrent fetcher; Node.js ${process.versions.node})`;
 
 /**
  * Every default in one place, so docs, validation and code agree.
@@ -177,6 +173,7 @@ export const DEFAULTS = {
   maxBytes: 10 * 1024 * 1024,
   httpErrors: true,
   json: false,
+  refuseDowngrade: false,
 } as const;
 
 /** What the fetch pipeline reads: every option checked, defaulted and normalised. */
@@ -196,6 +193,7 @@ export interface ResolvedOptions {
   signal: AbortSignal | undefined;
   httpErrors: boolean;
   json: boolean;
+  refuseDowngrade: boolean;
   lookup: LookupFunction | undefined;
   dispatcher: Dispatcher | undefined;
 }
@@ -218,91 +216,10 @@ const KNOWN: readonly (keyof FetchOptions)[] = [
   'json',
   'lookup',
   'dispatcher',
+  'refuseDowngrade',
 ];
 
-const ACCEPT = {
-  html: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
-  json: 'application/json;q=1,*/*;q=0.5',
-  any: '*/*',
-};
-
-
-/** Throws for a bad option: RangeError when a number was wanted and a number out of range came. */
-function fail(name: string, what: string, value: unknown, numeric = false): never {
-  const message = `Expected \`${name}\` to be ${what}, got ${describe(value)}`;
-  throw numeric && typeof value === 'number' ? new RangeError(message) : new TypeError(message);
-}
-
-function integer(name: string, value: unknown, fallback: number, min: number, allowInfinity: boolean): number {
-  if (value === undefined) return fallback;
-  const ok =
-    typeof value === 'number' &&
-    ((Number.isInteger(value) && value >= min) || (allowInfinity && value === Number.POSITIVE_INFINITY));
-  if (!ok) fail(name, `an integer from ${min} and up${allowInfinity ? ' or `Infinity`' : ''}`, value, true);
-  return value;
-}
-
-function milliseconds(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
-    fail(name, `a number of milliseconds from ${min} and up (or \`Infinity\`)`, value, true);
-  }
-  return value;
-}
-
-function boolean(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(name, 'a boolean', value);
-  return value;
-}
-
-function timeouts(value: unknown): { connect: number; headers: number; total: number } {
-  if (value === undefined || typeof value === 'number') {
-    const total = milliseconds('timeout', value, DEFAULTS.totalTimeout, 1);
-    return { connect: Math.min(DEFAULTS.connectTimeout, total), headers: Math.min(DEFAULTS.headersTimeout, total), total };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('timeout', 'a number of milliseconds or an object `{ connect, headers, total }`', value);
-  }
-  for (const key of Object.keys(value)) {
-    if (key !== 'connect' && key !== 'headers' && key !== 'total') {
-      throw new TypeError(`Unknown option \`timeout.${key}\`; known: \`connect\`, \`headers\`, \`total\``);
-    }
-  }
-  const given = value as TimeoutOptions;
-  const total = milliseconds('timeout.total', given.total, DEFAULTS.totalTimeout, 1);
-  return {
-    connect: milliseconds('timeout.connect', given.connect, Math.min(DEFAULTS.connectTimeout, total), 1),
-    headers: milliseconds('timeout.headers', given.headers, Math.min(DEFAULTS.headersTimeout, total), 1),
-    total,
-  };
-}
-
-// RFC 9110 token characters for names; values must not smuggle a line break.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HEADER_VALUE_BAD = /[\r\n\0]/;
-
-function headers(value: unknown, mode: Mode, json: boolean): Record<string, string> {
-  const merged: Record<string, string> = {
-    'user-agent': USER_AGENT,
-    accept: json ? ACCEPT.json : mode === 'scrape' ? ACCEPT.html : ACCEPT.any,
-    'accept-encoding': 'gzip, deflate, br',
-  };
-  if (value === undefined) return merged;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('headers', 'an object of header names to string values', value);
-  }
-  for (const [name, headerValue] of Object.entries(value)) {
-    if (!HEADER_NAME.test(name)) {
-      throw new TypeError(`Expected \`headers\` names to be HTTP tokens, got ${describe(name)}`);
-    }
-    if (typeof headerValue !== 'string' || HEADER_VALUE_BAD.test(headerValue)) {
-      fail(`headers.${name}`, 'a string without CR, LF or NUL', headerValue);
-    }
-    merged[name.toLowerCase()] = headerValue;
-  }
-  return merged;
-}
+const SCRAPE_KNOWN = KNOWN.filter((key) => key !== 'json');
 
 /**
  * Checks and defaults the options of one entry point. Throws TypeError (wrong type, unknown option)
@@ -315,25 +232,14 @@ function headers(value: unknown, mode: Mode, json: boolean): Record<string, stri
  * ```
  */
 export function resolveOptions(options: unknown, where: string, mode: Mode): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`Expected the options of ${where} to be an object, got ${describe(options)}`);
+  if (mode === 'scrape' && typeof options === 'object' && options !== null && 'json' in options) {
+    throw new TypeError(`Unknown option \`json\` for ${where} (JSON mode is \`fetchAll(urls, { json: true })\`); known options: ${SCRAPE_KNOWN.map((k) => `\`${k}\``).join(', ')}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!(KNOWN as readonly string[]).includes(key) || (mode === 'scrape' && key === 'json')) {
-      const hint = key === 'json' ? ' (JSON mode is `fetchAll(urls, { json: true })`)' : '';
-      const known = KNOWN.filter((k) => mode !== 'scrape' || k !== 'json');
-      throw new TypeError(
-        `Unknown option \`${key}\` for ${where}${hint}; known options: ${known.map((k) => `\`${k}\``).join(', ')}`,
-      );
-    }
-  }
-  const given = options as Record<string, unknown>;
+  const given = checkOptions(where, options, mode === 'scrape' ? SCRAPE_KNOWN : KNOWN);
 
-  const signal = given.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal', 'an AbortSignal', signal);
+  const signal = checkSignal('signal', given.signal);
   const lookup = given.lookup;
-  if (lookup !== undefined && typeof lookup !== 'function') fail('lookup', 'a function like `dns.lookup`', lookup);
+  if (lookup !== undefined) checkFunction('lookup', lookup);
   const dispatcher = given.dispatcher;
   if (
     dispatcher !== undefined &&
@@ -346,22 +252,24 @@ export function resolveOptions(options: unknown, where: string, mode: Mode): Res
   }
 
   const json = mode === 'scrape' ? false : boolean('json', given.json, DEFAULTS.json);
-  const { connect, headers: headersTimeout, total } = timeouts(given.timeout);
+  const { connect, headers: headersTimeout, total } = timeouts(given.timeout, DEFAULTS);
   return {
-    concurrency: integer('concurrency', given.concurrency, DEFAULTS.concurrency, 1, true),
-    perHost: integer('perHost', given.perHost, DEFAULTS.perHost, 1, true),
+    // Never more in flight than the process has descriptors for (see fd-limit.ts).
+    concurrency: Math.min(given.concurrency === undefined ? DEFAULTS.concurrency : checkCount('concurrency', given.concurrency), descriptorBudget()),
+    perHost: given.perHost === undefined ? DEFAULTS.perHost : checkCount('perHost', given.perHost),
     connectTimeout: connect,
     headersTimeout,
     totalTimeout: total,
-    retries: integer('retries', given.retries, DEFAULTS.retries, 0, false),
+    retries: given.retries === undefined ? DEFAULTS.retries : checkNonNegativeInteger('retries', given.retries),
     retryDelay: milliseconds('retryDelay', given.retryDelay, DEFAULTS.retryDelay, 0),
     maxRetryDelay: milliseconds('maxRetryDelay', given.maxRetryDelay, DEFAULTS.maxRetryDelay, 0),
-    maxRedirects: integer('maxRedirects', given.maxRedirects, DEFAULTS.maxRedirects, 0, false),
-    maxBytes: integer('maxBytes', given.maxBytes, DEFAULTS.maxBytes, 0, true),
-    headers: headers(given.headers, mode, json),
-    signal: signal as AbortSignal | undefined,
+    maxRedirects: given.maxRedirects === undefined ? DEFAULTS.maxRedirects : checkNonNegativeInteger('maxRedirects', given.maxRedirects),
+    maxBytes: byteCount('maxBytes', given.maxBytes, DEFAULTS.maxBytes),
+    headers: requestHeaders(given.headers, mode === 'scrape' ? 'html' : json ? 'json' : 'any'),
+    signal,
     httpErrors: boolean('httpErrors', given.httpErrors, DEFAULTS.httpErrors),
     json,
+    refuseDowngrade: boolean('refuseDowngrade', given.refuseDowngrade, DEFAULTS.refuseDowngrade),
     lookup: lookup as LookupFunction | undefined,
     dispatcher: dispatcher as Dispatcher | undefined,
   };

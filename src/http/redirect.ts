@@ -53,15 +53,21 @@ export function redirectTarget(
     };
   }
   if (target.hash === '' && base.hash !== '') target.hash = base.hash;
+  // Credentials in a Location are not sent (nor shown in finalUrl): only the user's own are.
+  target.username = '';
+  target.password = '';
   return target;
 }
 
-/** Headers that would hand someone else the user's identity. */
-const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
+/**
+ * Headers that would hand someone else the user's identity, or (`host`) send a request meant for
+ * one origin to another.
+ */
+const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
 
 /**
- * The request headers for the next hop: unchanged within one origin, without credentials across
- * origins (what browsers and undici's fetch do).
+ * The request headers for the next hop: unchanged within one origin; across origins without
+ * credentials (what browsers and undici's fetch do) and without a `host` the user set.
  *
  * @example
  * ```ts
@@ -107,4 +113,28 @@ export function checkRedirect(
     };
   }
   return null;
+}
+
+/**
+ * True for a redirect from https to plain http: what follows travels unencrypted.
+ *
+ * @example
+ * ```ts
+ * isDowngrade(new URL('https://a.test/'), new URL('http://a.test/')); // true
+ * ```
+ */
+export function isDowngrade(from: URL, to: URL): boolean {
+  return from.protocol === 'https:' && to.protocol === 'http:';
+}
+
+/**
+ * The row error of a downgrade refused by `refuseDowngrade`.
+ *
+ * @example
+ * ```ts
+ * downgradeError(new URL('https://a.test/'), new URL('http://a.test/')).code; // 'downgrade'
+ * ```
+ */
+export function downgradeError(from: URL, to: URL): FetchRowError {
+  return { code: 'downgrade', message: `refused a redirect from https to http (${from.href} -> ${to.href}): refuseDowngrade is set` };
 }

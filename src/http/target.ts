@@ -16,7 +16,7 @@ import type { FetchRow, FetchRowError } from './types.js';
  */
 export function emptyRow(input: unknown): FetchRow {
   return {
-    url: typeof input === 'string' ? input : String(input),
+    url: maskCredentials(typeof input === 'string' ? input : String(input)),
     ok: false,
     status: 0,
     title: null,
@@ -30,6 +30,41 @@ export function emptyRow(input: unknown): FetchRow {
 }
 
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** The port of an absolute URL's authority, digits only (the URL parser rejects it when > 65535). */
+const PORT = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?(?:\[[^\]]*\]|[^/?#:@]*):(\d+)(?:[/?#]|$)/i;
+/** The user-info part of an absolute URL (up to the last `@` of the authority). */
+const USER_INFO = /^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
+/**
+ * The URL text with any user-info (`user:password@`) shown as `***@`, for rows and messages:
+ * credentials in a URL are sent (as Basic auth), never shown.
+ *
+ * @example
+ * ```ts
+ * maskCredentials('https://me:secret@example.test/x'); // 'https://***@example.test/x'
+ * ```
+ */
+export function maskCredentials(text: string): string {
+  return text.replace(USER_INFO, '$1***@');
+}
+
+/**
+ * Takes the credentials out of a URL: the URL without them, and the `authorization` header that
+ * sends them as Basic auth (RFC 7617), as curl does; undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * splitCredentials(new URL('https://me:pw@example.test/')).authorization; // 'Basic bWU6cHc='
+ * ```
+ */
+export function splitCredentials(url: URL): { url: URL; authorization: string | undefined } {
+  if (url.username === '' && url.password === '') return { url, authorization: undefined };
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return { url: bare, authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
+}
 
 /**
  * The URL to fetch, or why there is none: `invalid_url` (not a string, empty, not absolute) or
@@ -51,21 +86,25 @@ export function parseTarget(input: unknown): URL | FetchRowError {
   const control = CONTROL_CHARACTER.exec(text);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    return { code: 'invalid_url', message: `invalid URL ${JSON.stringify(text)}: it contains the control character U+${code}` };
+    return { code: 'invalid_url', message: `invalid URL ${JSON.stringify(maskCredentials(text))}: it contains the control character U+${code}` };
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
+    const port = PORT.exec(text);
+    if (port !== null && Number(port[1]) > 65535) {
+      return { code: 'invalid_url', message: `invalid URL ${JSON.stringify(maskCredentials(text))}: port ${port[1]} is out of range (1-65535)` };
+    }
     return {
       code: 'invalid_url',
-      message: `invalid URL ${JSON.stringify(text)}: expected an absolute http:// or https:// URL`,
+      message: `invalid URL ${JSON.stringify(maskCredentials(text))}: expected an absolute http:// or https:// URL`,
     };
   }
   if (!isSupportedProtocol(url.protocol)) {
     return {
       code: 'unsupported_scheme',
-      message: `unsupported scheme "${url.protocol}" in ${JSON.stringify(text)}: only http and https are fetched`,
+      message: `unsupported scheme "${url.protocol}" in ${JSON.stringify(maskCredentials(text))}: only http and https are fetched`,
     };
   }
   return url;

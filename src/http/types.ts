@@ -50,6 +50,8 @@ export interface FetchRow {
   attempts: number;
   /** Null on success. */
   error: FetchRowError | null;
+  /** Present (true) when a redirect went from https to plain http; see `refuseDowngrade`. */
+  downgraded?: boolean;
   /** The parsed JSON body, in JSON mode only. */
   json?: unknown;
 }

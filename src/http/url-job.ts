@@ -15,7 +15,7 @@ import { DeadlineClock, type DeadlineOwner } from './deadline.js';
 import { Exchange, type BodyRead, type ExchangeOwner, type ResponseHead } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { BadJsonError, BodyReader } from './readers.js';
-import { checkRedirect, headersForHop } from './redirect.js';
+import { checkRedirect, downgradeError, headersForHop, isDowngrade } from './redirect.js';
 import { judgeFailure, judgeHead, type HopState, type Verdict } from './steps.js';
 import type { FetchRow, FetchRowError } from './types.js';
 
@@ -56,11 +56,12 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
     this.#clock = new DeadlineClock(this.options.totalTimeout, this.options.headersTimeout, this);
   }
 
-  async run(url: URL): Promise<FetchRow> {
+  /** Fetches `url` (its first request with `headers`) until the row is decided; never rejects. */
+  async run(url: URL, headers: Record<string, string>): Promise<FetchRow> {
     const runSignal = this.#runSignal;
     this.#context.watch(runSignal, this);
     try {
-      await this.#follow(url);
+      await this.#follow(url, headers);
     } catch (error) {
       const row = this.row;
       row.ok = false;
@@ -100,10 +101,10 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
   }
 
   /** Hops until a final answer: redirects followed, retries waited for. */
-  async #follow(start: URL): Promise<void> {
+  async #follow(start: URL, firstHeaders: Record<string, string>): Promise<void> {
     let visited: Set<string> | undefined; // made at the first redirect: most URLs have none
     let url = start;
-    let headers = this.options.headers;
+    let headers = firstHeaders;
     this.row.attempts = 1;
     for (;;) {
       const verdict = await this.#hop(url, headers);
@@ -120,6 +121,10 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
       visited ??= new Set<string>([start.href]);
       const refused = checkRedirect(url, to, visited, this.row.redirects, this.options.maxRedirects);
       if (refused !== null) return this.#finish(refused);
+      if (isDowngrade(url, to)) {
+        if (this.options.refuseDowngrade) return this.#finish(downgradeError(url, to));
+        this.row.downgraded = true;
+      }
       visited.add(to.href);
       this.row.redirects++;
       headers = headersForHop(headers, url, to);
