@@ -5,6 +5,7 @@
  */
 import { lookup as systemLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { isOutOfDescriptors } from './connector.js';
 
 type LookupCallback = Parameters<LookupFunction>[2];
 type Answer = [error: NodeJS.ErrnoException | null, addresses: LookupAddress[]];
@@ -80,7 +81,8 @@ export function createDnsCache(lookup: LookupFunction = systemLookupRefusingInva
     const settle = (result: Answer): void => {
       const list = pending.get(key) ?? [];
       pending.delete(key);
-      answers.set(key, result);
+      // Out of descriptors is the machine's state, not the name's answer: asked again next time.
+      if (!isOutOfDescriptors(result[0])) answers.set(key, result);
       // Deferred, so a user lookup that calls back synchronously still answers asynchronously.
       process.nextTick(() => {
         for (const waiter of list) waiter.resolve(result);
@@ -92,13 +94,7 @@ export function createDnsCache(lookup: LookupFunction = systemLookupRefusingInva
         const addresses: LookupAddress[] = Array.isArray(address)
           ? address
           : [{ address, family: family ?? (address.includes(':') ? 6 : 4) }];
-        if (addresses.length === 0) {
-          const empty: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-            code: 'ENOTFOUND',
-            hostname,
-          });
-          return settle([empty, []]);
-        }
+        if (addresses.length === 0) return settle([notFound(hostname), []]);
         settle([null, addresses]);
       });
     } catch (error) {
@@ -120,14 +116,26 @@ export function createDnsCache(lookup: LookupFunction = systemLookupRefusingInva
 function systemLookupRefusingInvalid(hostname: string, options: LookupOptions, callback: LookupCallback): void {
   const name = hostname.toLowerCase().replace(/\.$/, '');
   if (name === 'invalid' || name.endsWith('.invalid')) {
-    const error: NodeJS.ErrnoException = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-      code: 'ENOTFOUND',
-      errno: -3008,
-      syscall: 'getaddrinfo',
-      hostname,
-    });
+    const error = notFound(hostname);
     process.nextTick(() => callback(error, options.all ? [] : '', 0));
     return;
   }
   (systemLookup as LookupFunction)(hostname, options, callback);
+}
+
+/**
+ * The error `dns.lookup` gives for a name that does not exist, made the same way everywhere.
+ *
+ * @example
+ * ```ts
+ * notFound('x.invalid').code; // 'ENOTFOUND'
+ * ```
+ */
+export function notFound(hostname: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    code: 'ENOTFOUND',
+    errno: -3008,
+    syscall: 'getaddrinfo',
+    hostname,
+  });
 }

@@ -97,3 +97,17 @@ test('names under .invalid never reach the system resolver (RFC 6761): ENOTFOUND
   assert.equal(lookup.queries, 1);
   assert.ok(performance.now() - started < 50, 'answered locally, not by a resolver timeout');
 });
+
+test('dns cache: an out-of-descriptors failure is not remembered: the next lookup asks again', async () => {
+  let calls = 0;
+  const cache = createDnsCache(((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    calls++;
+    if (calls === 1) return callback(Object.assign(new Error('getaddrinfo EMFILE'), { code: 'EMFILE' }), options.all ? [] : '', 0);
+    callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  }) as never);
+  const ask = (): Promise<unknown> =>
+    new Promise((resolve) => cache('a.test.invalid', { all: true }, (error, addresses) => resolve(error ? (error as NodeJS.ErrnoException).code : addresses)));
+  assert.equal(await ask(), 'EMFILE');
+  assert.deepEqual(await ask(), [{ address: '127.0.0.1', family: 4 }]);
+  assert.equal(calls, 2);
+});
