@@ -7,7 +7,7 @@
  * with its own `code`; this is the one module that knows them all.
  */
 import { BodyDecodeError, BodyTooLargeError } from './body.js';
-import { MalformedResponseError } from './exchange.js';
+import { MalformedResponseError } from './response-head.js';
 import type { FetchRowError } from './types.js';
 
 /** What the failing request was doing, for the message. */
