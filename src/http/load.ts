@@ -31,9 +31,18 @@ export function loadAlone<T>(path: () => string, fallback: string, pick: (module
   return pick(require(fallback) as never) as T;
 }
 
-let ParserClass: typeof Parser | undefined;
-let AgentClass: typeof Agent | undefined;
-let BuildConnector: typeof buildConnector | undefined;
+/** `load` run once, on first call; its result kept. */
+function once<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= load());
+}
+
+/** An undici module that exports `name`, or is it (undici has no `exports` map: its files can be required). */
+function undiciPart<T>(file: string, name: string): () => T {
+  return once(() => loadAlone<T>(() => `undici/lib/${file}`, 'undici', (module: unknown) =>
+    typeof module === 'function' ? module : (module as Record<string, unknown>)[name],
+  ));
+}
 
 /**
  * htmlparser2's Parser. The package exports only its index, so the Parser module is found next to
@@ -44,31 +53,23 @@ let BuildConnector: typeof buildConnector | undefined;
  * const parser = new (parserClass())({ ontext(text) { console.log(text); } });
  * ```
  */
-export function parserClass(): typeof Parser {
-  ParserClass ??= loadAlone<typeof Parser>(
+export const parserClass: () => typeof Parser = once(() =>
+  loadAlone<typeof Parser>(
     () => join(dirname(require.resolve('htmlparser2')), 'Parser.js'),
     'htmlparser2',
     (module: { Parser?: unknown }) => module.Parser,
-  );
-  return ParserClass;
-}
+  ),
+);
 
 /**
- * undici's Agent. undici has no `exports` map, so its modules can be required directly.
+ * undici's Agent.
  *
  * @example
  * ```ts
  * const agent = new (agentClass())({ connections: 16 });
  * ```
  */
-export function agentClass(): typeof Agent {
-  AgentClass ??= loadAlone<typeof Agent>(
-    () => 'undici/lib/dispatcher/agent.js',
-    'undici',
-    (module: unknown) => (typeof module === 'function' ? module : (module as { Agent?: unknown }).Agent),
-  );
-  return AgentClass;
-}
+export const agentClass: () => typeof Agent = undiciPart('dispatcher/agent.js', 'Agent');
 
 /**
  * undici's `buildConnector` (its default way of opening TCP and TLS connections).
@@ -78,14 +79,7 @@ export function agentClass(): typeof Agent {
  * const connect = connectorBuilder()({ timeout: 10_000 });
  * ```
  */
-export function connectorBuilder(): typeof buildConnector {
-  BuildConnector ??= loadAlone<typeof buildConnector>(
-    () => 'undici/lib/core/connect.js',
-    'undici',
-    (module: unknown) => (typeof module === 'function' ? module : (module as { buildConnector?: unknown }).buildConnector),
-  );
-  return BuildConnector;
-}
+export const connectorBuilder: () => typeof buildConnector = undiciPart('core/connect.js', 'buildConnector');
 
 /**
  * undici's HTTP parser (llhttp as WebAssembly, SIMD build first as undici itself tries) is loaded
