@@ -184,7 +184,7 @@ export function classifyError(error: unknown, context: ErrorContext): FetchRowEr
     if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
       return { code: 'reset', message: `connection to ${host} closed before the whole body arrived` };
     }
-    return { code: 'reset', message: `connection to ${host} closed unexpectedly (${plainLine(messageOf(cause))})` };
+    return { code: 'reset', message: `connection to ${host} closed by the server before the response ended` };
   }
   if (code === 'UND_ERR_HEADERS_OVERFLOW') return { code: 'too_large', message: `response headers from ${host} too large` };
   if (code.startsWith('HPE_') || (cause as Error)?.name === 'HTTPParserError') {

@@ -79,9 +79,9 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
 const INTERIM_100 = /^HTTP\/1\.[01] 100[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/;
 
 /**
- * Removes `100 Continue` interim responses from the start of what undici reads from `socket`.
- * A response begins at the start of a read (gather never pipelines), and the check costs one byte
- * comparison per read otherwise.
+ * Removes `100 Continue` interim responses from the start of a response, as undici reads it from
+ * `socket`. Only the first bytes read after a request was written are looked at (gather never
+ * pipelines, so a response starts there): a body that happens to contain such text is left alone.
  *
  * @example
  * ```ts
@@ -90,13 +90,23 @@ const INTERIM_100 = /^HTTP\/1\.[01] 100[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/;
  */
 export function skipUnsolicitedContinue(socket: Socket): void {
   const read = socket.read;
+  const write = socket.write;
+  let responseStart = false;
+  socket.write = function writeRequest(this: Socket, ...args: Parameters<Socket['write']>) {
+    responseStart = true;
+    return write.apply(this, args);
+  } as Socket['write'];
   socket.read = function readSkipping100(this: Socket, size?: number) {
-    let chunk: unknown = read.call(this, size);
-    while (Buffer.isBuffer(chunk) && chunk.length > 12 && chunk[9] === 0x31 && chunk[10] === 0x30 && chunk[11] === 0x30) {
+    const got: unknown = read.call(this, size);
+    if (!responseStart || !Buffer.isBuffer(got)) return got;
+    let chunk = got;
+    while (chunk.length > 12 && chunk[0] === 0x48 && chunk[9] === 0x31 && chunk[10] === 0x30 && chunk[11] === 0x30) {
       const match = INTERIM_100.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 8192)));
       if (match === null) break;
       chunk = chunk.subarray(match[0].length);
     }
+    // Still at the start when all that came was the interim response.
+    responseStart = chunk.length === 0;
     return chunk;
   } as Socket['read'];
 }

@@ -141,6 +141,20 @@ const CASES: Case[] = [
     check: (r) => assert.equal(r.title, 'T'),
   },
   {
+    name: 'a body that begins with the text of a 100 Continue is left alone',
+    handler: (s) => {
+      const body = 'HTTP/1.1 100 Continue\r\n\r\n<title>Body</title>';
+      s.write(response('HTTP/1.1 200 OK', [HTML, `Content-Length: ${body.length}`]));
+      setTimeout(() => s.end(body), 30);
+    },
+    code: null,
+    within: 1000,
+    check: (r) => {
+      assert.equal(r.title, 'Body');
+      assert.equal(r.bytes, 44);
+    },
+  },
+  {
     name: 'status 000: bad_body in words, never retried',
     handler: (s) => s.end(response('HTTP/1.1 000 Zero', ['Content-Length: 0'])),
     code: 'bad_body',
