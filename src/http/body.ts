@@ -42,7 +42,8 @@ export class BodyTooLargeError extends Error {
  *
  * @example
  * ```ts
- * await readBody(body, options).catch((error) => error instanceof BodyDecodeError); // true for a corrupt gzip body
+ * // a BodyDecoder's onFail(error) for a corrupt gzip body:
+ * error instanceof BodyDecodeError; // true: the row's code is bad_body
  * ```
  */
 export class BodyDecodeError extends Error {
