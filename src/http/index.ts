@@ -16,4 +16,5 @@ export { fetchOne } from './fetch-one.js';
 export { DEFAULTS, USER_AGENT, type FetchOptions, type ScrapeOptions, type TimeoutOptions } from './options.js';
 export { createDnsCache, type DnsCache } from './dns-cache.js';
 export { createTitleExtractor, type TitleExtractor } from './title.js';
+export { TITLE_SCAN_BYTES } from './readers.js';
 export type { FetchRow, FetchRowError, FetchErrorCode } from './types.js';
