@@ -32,6 +32,11 @@ export interface ExchangeOwner {
   onHead(head: ResponseHead): BodyRead | null;
   /** The next decoded body chunk; returns true once it has seen enough (the rest is let go). */
   onBodyChunk(chunk: Buffer): boolean;
+  /**
+   * Asked after each chunk: true when this event-loop turn has done enough body work; the body then
+   * waits for the next turn (undici holds the rest), so other URLs and timers get their turn.
+   */
+  turnSpent?(): boolean;
 }
 
 /**
@@ -166,8 +171,15 @@ export class Exchange implements Dispatcher.DispatchHandler, BodyDecoderEvents {
 
   /** @internal A decoded chunk, passed to the owner. */
   onChunk(chunk: Buffer): boolean {
-    return this.#owner.onBodyChunk(chunk);
+    const enough = this.#owner.onBodyChunk(chunk);
+    if (!enough && !this.#paused && this.#owner.turnSpent?.()) {
+      this.#paused = true;
+      setImmediate(this.#resumeNextTurn);
+    }
+    return enough;
   }
+
+  readonly #resumeNextTurn = (): void => this.resume();
 
   /** @internal The decoder is done: read to the end, or the owner had enough. */
   onDone(complete: boolean): void {

@@ -15,6 +15,33 @@ import type { FetchRow } from './types.js';
  */
 export const TITLE_SCAN_BYTES = 1024 * 1024;
 
+/**
+ * Title parsing done in one event-loop turn (all URLs together) before the bodies being read wait
+ * for the next turn: undici hands over everything a socket has buffered in one go, and a deeply
+ * nested page costs about 7 ms per 64 KB, so without a yield one turn could parse megabytes.
+ */
+export const PARSE_BUDGET_MS = 4;
+
+let spentThisTurn = 0;
+let turnScheduled = false;
+
+function newTurn(): void {
+  spentThisTurn = 0;
+  turnScheduled = false;
+}
+
+/**
+ * True when this turn's title parsing is over {@link PARSE_BUDGET_MS}.
+ *
+ * @example
+ * ```ts
+ * if (parseTurnSpent()) pauseUntilNextTurn();
+ * ```
+ */
+export function parseTurnSpent(): boolean {
+  return spentThisTurn > PARSE_BUDGET_MS;
+}
+
 /** Statuses that never carry a body (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);
 
@@ -72,7 +99,13 @@ export class BodyReader {
       this.#jsonBytes += chunk.length;
     }
     if (this.#extractor === undefined) return false;
+    const started = performance.now();
     const done = this.#scan(chunk);
+    spentThisTurn += performance.now() - started;
+    if (!turnScheduled) {
+      turnScheduled = true;
+      setImmediate(newTurn);
+    }
     return done && chunks === undefined;
   }
 

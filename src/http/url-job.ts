@@ -14,7 +14,7 @@ import type { Abortable, RunContext } from './context.js';
 import { DeadlineClock, type DeadlineOwner } from './deadline.js';
 import { Exchange, type BodyRead, type ExchangeOwner, type ResponseHead } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
-import { BadJsonError, BodyReader } from './readers.js';
+import { BadJsonError, BodyReader, parseTurnSpent } from './readers.js';
 import { checkRedirect, downgradeError, headersForHop, isDowngrade } from './redirect.js';
 import { judgeFailure, judgeHead, type HopState, type Verdict } from './steps.js';
 import type { FetchRow, FetchRowError } from './types.js';
@@ -215,6 +215,11 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
   onBodyChunk(chunk: Buffer): boolean {
     this.row.bytes += chunk.length;
     return this.#reader!.write(chunk);
+  }
+
+  /** See {@link ExchangeOwner.turnSpent}: the run's title parsing this turn is over budget. */
+  turnSpent(): boolean {
+    return parseTurnSpent();
   }
 
   /** The body is dealt with: act on what the head decided. */
