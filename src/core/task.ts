@@ -1,6 +1,7 @@
-import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
+import { Parents, createController } from './abort.js';
 import { CancelledError, isCancellation, toError } from './errors.js';
 import { runInScope } from './scope.js';
+import { noop } from './shared.js';
 import { isThenable, type Job } from './types.js';
 import { checkFunction, checkOptions, checkSignal, describe } from './validate.js';
 
@@ -18,7 +19,6 @@ export const RUN_EAGERLY: unique symbol = Symbol('gather.runEagerly');
 type State = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
 
 let taskCount = 0;
-const noop = (): void => {};
 
 /**
  * A running job that can be awaited, inspected and cancelled: asyncio's `Task`. Every gather
@@ -63,13 +63,13 @@ export class Task<T> implements PromiseLike<T> {
       this.#reject = reject;
     });
     this.#promise.catch(noop); // held for whoever asks; never an unhandled rejection
-    const [explicit, ambient] = signalsFor(checkSignal('signal', signal));
-    const aborted = abortedOf(explicit, ambient);
-    if (aborted) {
-      this.cancel(aborted.reason);
+    const parents = new Parents(checkSignal('signal', signal));
+    const cancelled = parents.cancelled();
+    if (cancelled) {
+      this.cancel(cancelled);
       return;
     }
-    this.#stopListening = onAbort(explicit, ambient, (parent) => this.cancel(parent.reason));
+    this.#stopListening = parents.onAbort((parent) => this.cancel(parent.reason));
     if ((options as Record<symbol, unknown> | undefined)?.[RUN_EAGERLY]) this.#start(job, false);
     else queueMicrotask(() => this.#start(job, true));
   }
