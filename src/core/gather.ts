@@ -41,7 +41,7 @@ export function gather<const T extends readonly unknown[]>(
 export function gather<const T extends readonly unknown[]>(inputs: T, options?: GatherOptions): Task<GatherResults<T>>;
 export function gather<T>(inputs: Iterable<T>, options: GatherOptions & { returnExceptions: true }): Task<(Settled<T> | Error)[]>;
 export function gather<T>(inputs: Iterable<T>, options?: GatherOptions): Task<Settled<T>[]>;
-export function gather<const T extends unknown[]>(...inputs: T): Task<GatherResults<T>>;
+export function gather<const T extends unknown[]>(...inputs: T & NotOptionsCall<T>): Task<GatherResults<T>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above carry the types
 export function gather(...args: unknown[]): Task<any> {
   const { items, options } = readGatherCall(args);
@@ -56,6 +56,23 @@ export function gather(...args: unknown[]): Task<any> {
   const runner = options.returnExceptions !== true && onlyUnowned(items) ? gatherUnowned : runGather;
   return new Task((signal) => runner(items, options, signal, parents), runOptions);
 }
+
+/**
+ * `gather(iterable, { ... })` is always the options form at run time, so the variadic overload must
+ * not accept it: a misspelled or mistyped option (`returnException`, `limit: '10'`) is then a
+ * compile error instead of a second "input".
+ */
+type NotOptionsCall<T extends unknown[]> = T extends [infer First, infer Second]
+  ? First extends PromiseLike<unknown>
+    ? unknown
+    : First extends Iterable<unknown>
+      ? Second extends PromiseLike<unknown> | ((...args: never[]) => unknown)
+        ? unknown
+        : Second extends object
+          ? never
+          : unknown
+      : unknown
+  : unknown;
 
 /** Below Node 20's limit of 2,097,151 elements per native Promise.all (it never settles above it). */
 const NATIVE_CHUNK = 1 << 20;

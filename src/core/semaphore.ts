@@ -1,4 +1,4 @@
-import { parentsFromOptions } from './abort.js';
+import { parentsFromOptions, type Parents } from './abort.js';
 import { checkFunction, checkNonNegativeInteger } from './validate.js';
 import { WaitQueue } from './waiters.js';
 
@@ -59,7 +59,10 @@ export class Semaphore {
    * first; a permit is never lost that way.
    */
   acquire(options?: AcquireOptions): Promise<void> {
-    const parents = parentsFromOptions('Semaphore#acquire()', options);
+    return this.#acquire(parentsFromOptions('Semaphore#acquire()', options));
+  }
+
+  #acquire(parents: Parents): Promise<void> {
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);
     if (this.tryAcquire()) return acquired;
@@ -84,8 +87,12 @@ export class Semaphore {
    */
   async use<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<Awaited<T>> {
     checkFunction('fn', fn);
-    await this.acquire(options);
+    const parents = parentsFromOptions('Semaphore#use()', options);
+    await this.#acquire(parents);
     try {
+      // Cancelled while the permit was on its way to us (gh-90155): the body never runs.
+      const cancelled = parents.cancelled();
+      if (cancelled) throw cancelled;
       return await fn();
     } finally {
       this.release();
