@@ -74,6 +74,8 @@ export class Condition {
     // The caller holds the lock again whatever happened; its cancelled scope must not stop that.
     await shielded(() => this.#lock.acquire());
     if (failure) throw failure.error;
+    const cancelledMeanwhile = parents.cancelled(); // while re-acquiring: reported now, lock held (asyncio)
+    if (cancelledMeanwhile) throw cancelledMeanwhile;
     return true;
   }
 
