@@ -128,18 +128,25 @@ export class Queue<T> implements AsyncIterable<T> {
     if (this.#shutdown) return Promise.reject(new QueueShutDown());
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);
-    if (!this.full()) {
+    if (this.#slotsPromised === 0 && !this.full()) {
       this.#add(item);
       return done;
     }
-    return this.#putters.wait(parents, () => this.#slotLost()).then(() => {
+    // Behind the putters already woken: their items go in first.
+    const put = this.#putters.wait(parents, () => this.#slotLost()).then(() => {
       this.#slotsPromised--;
       if (this.#shutdown) throw new QueueShutDown();
       this.#add(item);
     });
+    this.#wakePutters();
+    return put;
   }
 
-  /** Takes the next item without waiting; throws `QueueEmpty` (or `QueueShutDown` once shut down and empty). */
+  /**
+   * Takes the next item without waiting; throws `QueueEmpty` (or `QueueShutDown` once shut down and
+   * empty). Called between a `put` that woke a waiting `get` and that get resuming (the same turn),
+   * it takes the oldest item and the woken get the next one: nothing is lost, the order shifts by one.
+   */
   getNowait(): T {
     if (this.#store.length - this.#itemsPromised <= 0) throw this.#shutdown ? new QueueShutDown() : new QueueEmpty();
     return this.#take();
@@ -150,13 +157,16 @@ export class Queue<T> implements AsyncIterable<T> {
     const parents = parentsFromOptions('Queue#get()', options);
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);
-    if (this.#store.length - this.#itemsPromised > 0) return Promise.resolve(this.#take());
-    if (this.#shutdown) return Promise.reject(new QueueShutDown());
-    return this.#getters.wait(parents, () => this.#itemLost()).then(() => {
+    if (this.#itemsPromised === 0 && this.#store.length > 0) return Promise.resolve(this.#take());
+    if (this.#shutdown && this.#store.length - this.#itemsPromised <= 0) return Promise.reject(new QueueShutDown());
+    // Behind the getters already woken: they take the oldest items first.
+    const got = this.#getters.wait(parents, () => this.#itemLost()).then(() => {
       if (this.#itemsPromised > 0) this.#itemsPromised--;
       if (this.#store.length === 0) throw new QueueShutDown(); // drained by shutdown(true)
       return this.#take();
     });
+    this.#wakeGetters();
+    return got;
   }
 
   /** Marks one item taken with `get` as finished; `join()` resolves when none is left unfinished. */
@@ -209,24 +219,34 @@ export class Queue<T> implements AsyncIterable<T> {
   #add(item: T): void {
     this.#store.push(item);
     this.#unfinished++;
-    if (this.#store.length - this.#itemsPromised > 0 && this.#getters.wakeOne()) this.#itemsPromised++;
+    this.#wakeGetters();
   }
 
   #take(): T {
     const item = this.#store.take();
-    if (!this.full() && this.#putters.wakeOne()) this.#slotsPromised++;
+    this.#wakePutters();
     return item;
+  }
+
+  /** Promises each item nobody was promised yet to the next waiting getter. */
+  #wakeGetters(): void {
+    while (this.#store.length - this.#itemsPromised > 0 && this.#getters.wakeOne()) this.#itemsPromised++;
+  }
+
+  /** Promises each free slot nobody was promised yet to the next waiting putter. */
+  #wakePutters(): void {
+    while (!this.full() && this.#putters.wakeOne()) this.#slotsPromised++;
   }
 
   /** A woken getter was cancelled before it resumed: its item goes to the next getter. */
   #itemLost(): void {
     this.#itemsPromised--;
-    if (this.#store.length - this.#itemsPromised > 0 && this.#getters.wakeOne()) this.#itemsPromised++;
+    this.#wakeGetters();
   }
 
   /** A woken putter was cancelled before it resumed: its slot goes to the next putter. */
   #slotLost(): void {
     this.#slotsPromised--;
-    if (!this.full() && this.#putters.wakeOne()) this.#slotsPromised++;
+    this.#wakePutters();
   }
 }
