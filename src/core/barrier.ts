@@ -67,7 +67,7 @@ export class Barrier {
       this.#waiters.wakeAll();
       return Promise.resolve(index);
     }
-    return this.#waiters.wait(parents).then(() => index);
+    return this.#waiters.wait(parents, undefined, () => index);
   }
 
   /** Back to the empty, unbroken state; tasks waiting now fail with `BrokenBarrierError`. */

@@ -53,6 +53,6 @@ export class Event {
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);
     if (this.#set) return alreadySet;
-    return this.#waiters.wait(parents).then(() => true as const);
+    return this.#waiters.wait(parents, undefined, () => true as const);
   }
 }

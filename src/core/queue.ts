@@ -133,7 +133,7 @@ export class Queue<T> implements AsyncIterable<T> {
       return done;
     }
     // Behind the putters already woken: their items go in first.
-    const put = this.#putters.wait(parents, () => this.#slotLost()).then(() => {
+    const put = this.#putters.wait(parents, () => this.#slotLost(), () => {
       this.#slotsPromised--;
       if (this.#shutdown) throw new QueueShutDown();
       this.#add(item);
@@ -160,7 +160,7 @@ export class Queue<T> implements AsyncIterable<T> {
     if (this.#itemsPromised === 0 && this.#store.length > 0) return Promise.resolve(this.#take());
     if (this.#shutdown && this.#store.length - this.#itemsPromised <= 0) return Promise.reject(new QueueShutDown());
     // Behind the getters already woken: they take the oldest items first.
-    const got = this.#getters.wait(parents, () => this.#itemLost()).then(() => {
+    const got = this.#getters.wait(parents, () => this.#itemLost(), () => {
       if (this.#itemsPromised > 0) this.#itemsPromised--;
       if (this.#store.length === 0) throw new QueueShutDown(); // drained by shutdown(true)
       return this.#take();

@@ -30,11 +30,12 @@ export class WaitQueue {
   }
 
   /**
-   * Waits until {@link wakeOne} or {@link wakeAll} picks this waiter. Rejects with `CancelledError`
-   * when a parent signal aborts first, or aborts after the wake but before the waiter resumed; in
-   * that second case `onLost()` runs first. Check `parents.cancelled()` before calling.
+   * Waits until {@link wakeOne} or {@link wakeAll} picks this waiter, then resolves with `resume()`
+   * (run when the waiter resumes: where a queue takes its item). Rejects with `CancelledError` when
+   * a parent signal aborts first, or aborts after the wake but before the waiter resumed; in that
+   * second case `onLost()` runs first and `resume` never does. Check `parents.cancelled()` before calling.
    */
-  wait(parents: Parents, onLost?: () => void): Promise<void> {
+  wait<R = void>(parents: Parents, onLost?: () => void, resume?: () => R): Promise<R> {
     const woken = new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, waiting: true, stopListening: noop };
       waiter.stopListening = parents.onAbort((signal) => {
@@ -48,9 +49,11 @@ export class WaitQueue {
     });
     return woken.then(() => {
       const cancelled = parents.cancelled();
-      if (cancelled === undefined) return;
-      onLost?.();
-      throw cancelled;
+      if (cancelled !== undefined) {
+        onLost?.();
+        throw cancelled;
+      }
+      return resume?.() as R;
     });
   }
 
