@@ -4,6 +4,8 @@
 //              does not suspend then; a JavaScript `await` always costs a turn)
 // queue-iter:  the same, consumers written as `for await (const item of queue)`
 // pool:        the hand-written pool on the same work: `concurrency` workers sharing one cursor
+// hand-queue:  the least a bounded producer/consumer queue can do in JavaScript (an array and two
+//              lists of resolvers, no cancellation, no FIFO guarantees), used the way `queue` is
 // tasks-lazy:  n tasks whose job answers at once (a cache hit), `concurrency` created then awaited at a time
 // tasks-eager: the same with createTask(job, { eager: true })
 import { Queue, QueueShutDown, createTask } from 'gather';
@@ -23,6 +25,44 @@ await run('asyncio', async ({ mode, n, concurrency }) => {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    return sum;
+  }
+  if (mode === 'hand-queue') {
+    const items = [];
+    const getters = [];
+    const putters = [];
+    let closed = false;
+    const put = (item) => {
+      if (items.length < QUEUE_SIZE) {
+        items.push(item);
+        getters.shift()?.();
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => putters.push(resolve)).then(() => put(item));
+    };
+    const get = async () => {
+      while (items.length === 0) {
+        if (closed) return undefined;
+        await new Promise((resolve) => getters.push(resolve));
+      }
+      const item = items.shift();
+      putters.shift()?.();
+      return item;
+    };
+    let sum = 0;
+    const consumer = async () => {
+      for (;;) {
+        const item = await get();
+        if (item === undefined) return;
+        const value = await job(item);
+        sum += value;
+      }
+    };
+    const consumers = Array.from({ length: concurrency }, consumer);
+    for (let i = 0; i < n; i++) await put(i);
+    closed = true;
+    for (const wake of getters.splice(0)) wake();
+    await Promise.all(consumers);
     return sum;
   }
   if (mode === 'queue' || mode === 'queue-nowait' || mode === 'queue-iter') {
