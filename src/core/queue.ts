@@ -212,17 +212,22 @@ export class Queue<T> implements AsyncIterable<T> {
   }
 
   /** Gets items until the queue is shut down and empty. Call `taskDone()` yourself if you `join()`. */
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (error) {
-        if (error instanceof QueueShutDown) return;
-        throw error;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    // A plain iterator object rather than an async generator: one promise per item instead of three.
+    const next = (): Promise<IteratorResult<T>> =>
+      this.get().then(
+        (value): IteratorResult<T> => ({ done: false, value }),
+        (error: unknown): IteratorResult<T> => {
+          if (error instanceof QueueShutDown) return { done: true, value: undefined };
+          throw error;
+        },
+      );
+    return {
+      next,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   #add(item: T): void {
