@@ -1,5 +1,5 @@
 import { parentsFromOptions } from './abort.js';
-import type { WaitOptions } from './event.js';
+import type { SignalOptions } from './event.js';
 import { checkCount } from './validate.js';
 import { WaitQueue } from './waiters.js';
 
@@ -57,7 +57,7 @@ export class Barrier {
    * `BrokenBarrierError` if the barrier is or gets broken or reset, `CancelledError` if the signal
    * (explicit or ambient) aborts.
    */
-  wait(options?: WaitOptions): Promise<number> {
+  wait(options?: SignalOptions): Promise<number> {
     const parents = parentsFromOptions('Barrier#wait()', options);
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);

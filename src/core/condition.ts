@@ -1,5 +1,5 @@
 import { parentsFromOptions } from './abort.js';
-import type { WaitOptions } from './event.js';
+import type { SignalOptions } from './event.js';
 import { Lock } from './lock.js';
 import { shielded } from './shield.js';
 import { checkFunction, checkNonNegativeInteger } from './validate.js';
@@ -41,7 +41,7 @@ export class Condition {
   }
 
   /** Acquires the underlying lock. */
-  acquire(options?: WaitOptions): Promise<void> {
+  acquire(options?: SignalOptions): Promise<void> {
     return this.#lock.acquire(options);
   }
 
@@ -51,7 +51,7 @@ export class Condition {
   }
 
   /** Runs `fn` holding the lock: `async with condition:`. */
-  use<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+  use<T>(fn: () => T | PromiseLike<T>, options?: SignalOptions): Promise<Awaited<T>> {
     return this.#lock.use(fn, options);
   }
 
@@ -59,7 +59,7 @@ export class Condition {
    * Releases the lock, waits to be notified, re-acquires the lock, resolves with `true`. Call it
    * holding the lock. On cancellation the lock is re-acquired before the `CancelledError` is thrown.
    */
-  async wait(options?: WaitOptions): Promise<true> {
+  async wait(options?: SignalOptions): Promise<true> {
     this.#mustHoldLock('wait');
     const parents = parentsFromOptions('Condition#wait()', options);
     const cancelled = parents.cancelled();
@@ -83,7 +83,7 @@ export class Condition {
    * Waits until `predicate()` is truthy and resolves with its value; the predicate is checked first
    * and after every wake. Call it holding the lock.
    */
-  async waitFor<R>(predicate: () => R, options?: WaitOptions): Promise<R> {
+  async waitFor<R>(predicate: () => R, options?: SignalOptions): Promise<R> {
     checkFunction('predicate', predicate);
     let result = predicate();
     while (!result) {

@@ -2,7 +2,7 @@ import { parentsFromOptions } from './abort.js';
 import { WaitQueue } from './waiters.js';
 
 /** Options of the waits of {@link Event}, {@link Lock}, {@link Condition}, {@link Barrier} and `Queue`. */
-export interface WaitOptions {
+export interface SignalOptions {
   /** Gives up waiting: the call rejects with `CancelledError` and leaves the queue. The ambient signal does too. */
   signal?: AbortSignal;
 }
@@ -48,7 +48,7 @@ export class Event {
   }
 
   /** Resolves with `true` once the flag is set (at once if it is); abortable. */
-  wait(options?: WaitOptions): Promise<true> {
+  wait(options?: SignalOptions): Promise<true> {
     const parents = parentsFromOptions('Event#wait()', options);
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);

@@ -1,4 +1,4 @@
-import type { WaitOptions } from './event.js';
+import type { SignalOptions } from './event.js';
 import { Semaphore } from './semaphore.js';
 
 /**
@@ -26,7 +26,7 @@ export class Lock {
   }
 
   /** Waits for the lock; rejects with `CancelledError` if the signal (explicit or ambient) aborts first. */
-  acquire(options?: WaitOptions): Promise<void> {
+  acquire(options?: SignalOptions): Promise<void> {
     return this.#permit.acquire(options);
   }
 
@@ -44,7 +44,7 @@ export class Lock {
    * const total = await lock.use(async () => (balance += await deposit()));
    * ```
    */
-  use<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<Awaited<T>> {
+  use<T>(fn: () => T | PromiseLike<T>, options?: SignalOptions): Promise<Awaited<T>> {
     return this.#permit.use(fn, options);
   }
 }

@@ -1,5 +1,5 @@
 import { parentsFromOptions } from './abort.js';
-import type { WaitOptions } from './event.js';
+import type { SignalOptions } from './event.js';
 import { FifoStore, type Store } from './queue-store.js';
 import { currentSignal } from './scope.js';
 import { describe } from './validate.js';
@@ -124,7 +124,7 @@ export class Queue<T> implements AsyncIterable<T> {
   }
 
   /** Puts `item`, waiting for room while the queue is full; abortable. */
-  put(item: T, options?: WaitOptions): Promise<void> {
+  put(item: T, options?: SignalOptions): Promise<void> {
     if (options === undefined && this.#slotsPromised === 0 && !this.#shutdown && !this.full() && currentSignal()?.aborted !== true) {
       this.#add(item);
       return done;
@@ -158,7 +158,7 @@ export class Queue<T> implements AsyncIterable<T> {
   }
 
   /** Takes the next item, waiting while the queue is empty; abortable. */
-  get(options?: WaitOptions): Promise<T> {
+  get(options?: SignalOptions): Promise<T> {
     // The hot path (an item is there, no options): no Parents to build.
     if (options === undefined && this.#itemsPromised === 0 && this.#store.length > 0 && currentSignal()?.aborted !== true) {
       return Promise.resolve(this.#take());
@@ -185,7 +185,7 @@ export class Queue<T> implements AsyncIterable<T> {
   }
 
   /** Resolves once every item put has been marked done with `taskDone()`; abortable. */
-  join(options?: WaitOptions): Promise<void> {
+  join(options?: SignalOptions): Promise<void> {
     const parents = parentsFromOptions('Queue#join()', options);
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);

@@ -11,7 +11,7 @@ export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED'
 const RETURN_WHEN: readonly ReturnWhen[] = ['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED'];
 
 /** Options of {@link wait}. */
-export interface WaitForOptions {
+export interface WaitOptions {
   /** Default `'ALL_COMPLETED'`. `'FIRST_EXCEPTION'` counts failures, not cancellations (as asyncio), and is `'ALL_COMPLETED'` when nothing fails. */
   returnWhen?: ReturnWhen;
   /** Milliseconds at most; then resolves with what is done so far. Nothing is cancelled. Default: none. */
@@ -45,14 +45,14 @@ export type Started<X> = X extends Job<infer R> ? Task<Awaited<R>> : X;
  */
 export function wait<X extends PromiseLike<unknown> | Job<unknown>>(
   inputs: Iterable<X>,
-  options?: WaitForOptions,
+  options?: WaitOptions,
 ): Promise<WaitResult<Started<X>>> {
   const items = Array.from(checkIterable<X>('inputs', 'wait()', inputs));
   let returnWhen: ReturnWhen;
   let ms: number;
   let parents: Parents;
   try {
-    const checked = checkOptions('wait()', options, ['returnWhen', 'timeout', 'signal']) as WaitForOptions;
+    const checked = checkOptions('wait()', options, ['returnWhen', 'timeout', 'signal']) as WaitOptions;
     returnWhen = checked.returnWhen ?? 'ALL_COMPLETED';
     if (!RETURN_WHEN.includes(returnWhen)) {
       throw new TypeError(`Expected \`returnWhen\` to be one of ${RETURN_WHEN.map((r) => `'${r}'`).join(', ')}, got ${describe(returnWhen)}`);
