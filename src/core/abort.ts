@@ -45,8 +45,12 @@ export class Parents {
   }
 }
 
+/** No signal at all: what a call outside any job, without options, answers to. */
+const NO_PARENTS = new Parents(undefined);
+
 /** Options of every wait that only takes a signal: checked, then read as {@link Parents}. */
 export function parentsFromOptions(where: string, options: unknown): Parents {
+  if (options === undefined && currentSignal() === undefined) return NO_PARENTS; // the hot path builds nothing
   const { signal } = checkOptions(where, options, ['signal']);
   return new Parents(checkSignal('signal', signal));
 }

@@ -1,7 +1,6 @@
 import { parentsFromOptions } from './abort.js';
 import type { SignalOptions } from './event.js';
 import { FifoStore, type Store } from './queue-store.js';
-import { currentSignal } from './scope.js';
 import { describe } from './validate.js';
 import { WaitQueue } from './waiters.js';
 
@@ -125,10 +124,6 @@ export class Queue<T> implements AsyncIterable<T> {
 
   /** Puts `item`, waiting for room while the queue is full; abortable. */
   put(item: T, options?: SignalOptions): Promise<void> {
-    if (options === undefined && this.#slotsPromised === 0 && !this.#shutdown && !this.full() && currentSignal()?.aborted !== true) {
-      this.#add(item);
-      return done;
-    }
     const parents = parentsFromOptions('Queue#put()', options);
     if (this.#shutdown) return Promise.reject(new QueueShutDown());
     const cancelled = parents.cancelled();
@@ -159,10 +154,6 @@ export class Queue<T> implements AsyncIterable<T> {
 
   /** Takes the next item, waiting while the queue is empty; abortable. */
   get(options?: SignalOptions): Promise<T> {
-    // The hot path (an item is there, no options): no Parents to build.
-    if (options === undefined && this.#itemsPromised === 0 && this.#store.length > 0 && currentSignal()?.aborted !== true) {
-      return Promise.resolve(this.#take());
-    }
     const parents = parentsFromOptions('Queue#get()', options);
     const cancelled = parents.cancelled();
     if (cancelled) return Promise.reject(cancelled);

@@ -154,7 +154,7 @@ test('asCompleted: results that completed before the timeout are yielded first, 
     assert.deepEqual(seen, ['a', 'b']);
 });
 
-test('the same job, promise or Task passed twice runs once and is yielded once (asyncio takes a set); plain values each time', async () => {
+test('test_as_completed_duplicate_coroutines (CPython): the same job, promise or Task passed twice runs once and is yielded once; plain values each time', async () => {
   let runs = 0;
   const job = async (): Promise<string> => {
     runs++;
