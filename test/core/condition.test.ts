@@ -54,6 +54,20 @@ describe('Condition, ported from CPython test_locks.py', () => {
     assert.equal(cond.locked(), true);
   });
 
+  test('test_wait_cancel_contested: notified, then cancelled while the notifier still holds the lock: the waiter ends holding it', async () => {
+    const cond = new Condition();
+    await cond.acquire();
+    const waitTask = createTask(() => cond.wait());
+    await macrotasks(1);
+    assert.equal(cond.locked(), false);
+    await cond.acquire();
+    cond.notify();
+    setImmediate(() => waitTask.cancel());
+    setImmediate(() => cond.release());
+    await waitTask.then(undefined, (error: unknown) => assert.ok(error instanceof CancelledError));
+    assert.equal(cond.locked(), true, 'the waiter holds the lock again, cancelled or not');
+  });
+
   test('test_wait_cancel_after_notify: cancelled while re-acquiring the lock, the waiter still gets it before CancelledError', async () => {
     const cond = new Condition();
     let waited = false;
