@@ -27,6 +27,8 @@ export interface ShieldOptions {
  * ```
  */
 export function shield<T>(inner: Job<T> | PromiseLike<T>, options?: ShieldOptions): Task<Awaited<T>> {
+  // Observed first: neither a bad call nor an outer cancelled before it ran may leak the inner's failure.
+  if (isThenable(inner)) Promise.resolve(inner).then(undefined, noop);
   const { signal } = checkOptions('shield()', options, ['signal']) as ShieldOptions;
   checkSignal('signal', signal);
   let work: PromiseLike<Awaited<T>>;
@@ -35,7 +37,6 @@ export function shield<T>(inner: Job<T> | PromiseLike<T>, options?: ShieldOption
   } else if (isThenable(inner)) {
     if (inner instanceof Task && inner.done()) return inner as Task<Awaited<T>>;
     work = inner as PromiseLike<Awaited<T>>;
-    Promise.resolve(work).then(undefined, noop); // an outer cancelled before it ran must not leak the inner's failure
   } else {
     throw new TypeError(`Expected \`inner\` of shield() to be a promise, a Task or a job, got ${describe(inner)}`);
   }
