@@ -21,7 +21,14 @@ export class QueueShutDown extends Error {
   }
 }
 
-/** Thrown by `getNowait()` on an empty queue (asyncio's `QueueEmpty`). */
+/**
+ * Thrown by `getNowait()` on an empty queue (asyncio's `QueueEmpty`).
+ *
+ * @example
+ * ```ts
+ * try { handle(queue.getNowait()); } catch (error) { if (!(error instanceof QueueEmpty)) throw error; }
+ * ```
+ */
 export class QueueEmpty extends Error {
   override readonly name = 'QueueEmpty';
 
@@ -30,7 +37,14 @@ export class QueueEmpty extends Error {
   }
 }
 
-/** Thrown by `putNowait()` on a full queue (asyncio's `QueueFull`). */
+/**
+ * Thrown by `putNowait()` on a full queue (asyncio's `QueueFull`).
+ *
+ * @example
+ * ```ts
+ * try { queue.putNowait(event); } catch (error) { if (error instanceof QueueFull) dropped++; else throw error; }
+ * ```
+ */
 export class QueueFull extends Error {
   override readonly name = 'QueueFull';
 
