@@ -63,7 +63,7 @@ export function gather(...args: unknown[]): Task<any> {
  * compile error instead of a second "input".
  */
 type NotOptionsCall<T extends unknown[]> = T extends [infer First, infer Second]
-  ? First extends PromiseLike<unknown>
+  ? First extends PromiseLike<unknown> | string
     ? unknown
     : First extends Iterable<unknown>
       ? Second extends PromiseLike<unknown> | ((...args: never[]) => unknown)

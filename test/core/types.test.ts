@@ -187,6 +187,9 @@ test('a misspelled or mistyped option is a compile error, for every options obje
   assert.throws(() => gather([a, b], { limit: '10' }), /Expected `limit`/);
   // @ts-expect-error -- returnExceptions is a boolean
   assert.throws(() => gather(new Set([a]), { returnExceptions: 'yes' }), /Expected `returnExceptions`/);
+  // two plain values stay the variadic form, as at run time (a string is no collection of inputs)
+  const pair = await gather('abc', { x: 1 });
+  assert.deepEqual(pair, ['abc', { x: 1 }]);
   // @ts-expect-error -- eager is a boolean
   assert.throws(() => createTask(() => 1, { eager: 'yes' }), /Expected `eager`/);
   // @ts-expect-error -- name is a string
