@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CancelledError, Condition, Lock, TimeoutError, createTask, waitFor } from '../../src/core/index.js';
-import { macrotasks, rejection } from './_helpers.js';
+import { cancelledSoon, macrotasks, rejection } from './_helpers.js';
 
 describe('Condition, ported from CPython test_locks.py', () => {
   test('test_wait: notify() wakes one waiter, which runs once the notifier releases the lock', async () => {
@@ -47,9 +47,7 @@ describe('Condition, ported from CPython test_locks.py', () => {
   test('test_wait_cancel: a cancelled wait leaves no waiter and holds the lock again', async () => {
     const cond = new Condition();
     await cond.acquire();
-    const wait = createTask(() => cond.wait());
-    setImmediate(() => wait.cancel());
-    assert.ok((await rejection(wait)) instanceof CancelledError);
+    assert.ok((await cancelledSoon(() => cond.wait())) instanceof CancelledError);
     assert.equal(cond.waiting, 0);
     assert.equal(cond.locked(), true);
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CancelledError, Event, Lock, createTask, gather } from '../../src/core/index.js';
-import { abortListeners, macrotasks, rejection } from './_helpers.js';
+import { abortListeners, cancelledSoon, macrotasks, rejection } from './_helpers.js';
 
 describe('Lock, ported from CPython test_locks.py', () => {
   test('test_acquire: waiters get the lock one release at a time, in arrival order', async () => {
@@ -34,9 +34,7 @@ describe('Lock, ported from CPython test_locks.py', () => {
   test('test_acquire_cancel: a cancelled acquire leaves no waiter', async () => {
     const lock = new Lock();
     await lock.acquire();
-    const task = createTask(() => lock.acquire());
-    setImmediate(() => task.cancel());
-    assert.ok((await rejection(task)) instanceof CancelledError);
+    assert.ok((await cancelledSoon(() => lock.acquire())) instanceof CancelledError);
     assert.equal(lock.waiting, 0);
   });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CancelledError, Semaphore, TaskGroup, createTask, gather, sleep, waitFor } from '../../src/core/index.js';
-import { macrotasks, rejection } from './_helpers.js';
+import { cancelledSoon, macrotasks, rejection } from './_helpers.js';
 
 describe('Semaphore, ported from CPython test_locks.py', () => {
   test('test_acquire_no_hang (gh-90155): a waiter cancelled right after release() never runs its body, the permit passes on', async () => {
@@ -48,9 +48,7 @@ describe('Semaphore, ported from CPython test_locks.py', () => {
   test('test_acquire_cancel: a cancelled acquire leaves the queue', async () => {
     const sem = new Semaphore();
     await sem.acquire();
-    const acquire = createTask(() => sem.acquire());
-    setImmediate(() => acquire.cancel());
-    assert.ok((await rejection(acquire)) instanceof CancelledError);
+    assert.ok((await cancelledSoon(() => sem.acquire())) instanceof CancelledError);
     assert.equal(sem.waiting, 0);
   });
 
