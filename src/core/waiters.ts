@@ -20,13 +20,23 @@ interface Waiter {
   stopListening: () => void;
 }
 
+/** Dead entries (aborted waiters still in the deque) tolerated before a compaction. */
+const COMPACT_AFTER = 64;
+
 export class WaitQueue {
-  readonly #waiters = new Deque<Waiter>();
+  #waiters = new Deque<Waiter>();
   #count = 0;
+  /** Aborted waiters still in the deque: compacted away once they outnumber the live ones. */
+  #dead = 0;
 
   /** Waiters still waiting (not woken, not gone). */
   get length(): number {
     return this.#count;
+  }
+
+  /** Entries the deque holds, live or aborted (for tests: a loop of timed-out waits must not grow it). */
+  get held(): number {
+    return this.#waiters.length;
   }
 
   /**
@@ -42,6 +52,8 @@ export class WaitQueue {
         if (!waiter.waiting) return;
         waiter.waiting = false;
         this.#count--;
+        this.#dead++;
+        if (this.#dead > COMPACT_AFTER && this.#dead > this.#count) this.#compact();
         reject(cancelledErrorOf(signal));
       });
       this.#waiters.push(waiter);
@@ -75,11 +87,24 @@ export class WaitQueue {
     for (let waiter = this.#next(); waiter !== undefined; waiter = this.#next()) waiter.reject(error);
   }
 
+  /** Drops the aborted waiters, keeping the order of the others: O(1) amortised per abort. */
+  #compact(): void {
+    const live = new Deque<Waiter>();
+    for (let waiter = this.#waiters.shift(); waiter !== undefined; waiter = this.#waiters.shift()) {
+      if (waiter.waiting) live.push(waiter);
+    }
+    this.#waiters = live;
+    this.#dead = 0;
+  }
+
   #next(): Waiter | undefined {
     for (;;) {
       const waiter = this.#waiters.shift();
       if (waiter === undefined) return undefined;
-      if (!waiter.waiting) continue; // aborted while queued
+      if (!waiter.waiting) {
+        this.#dead--; // aborted while queued
+        continue;
+      }
       waiter.waiting = false;
       this.#count--;
       waiter.stopListening();
