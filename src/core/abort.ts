@@ -3,7 +3,10 @@
  * listeners that are always removed, so long-lived signals do not accumulate listeners.
  */
 import { setMaxListeners } from 'node:events';
+import { cancelledErrorOf, type CancelledError } from './errors.js';
 import { currentSignal } from './scope.js';
+import { noop } from './shared.js';
+import { checkOptions, checkSignal } from './validate.js';
 
 /** The explicit signal and the ambient one, deduplicated. */
 export function signalsFor(explicit: AbortSignal | undefined): [AbortSignal | undefined, AbortSignal | undefined] {
@@ -18,7 +21,39 @@ export function abortedOf(a: AbortSignal | undefined, b: AbortSignal | undefined
   return undefined;
 }
 
-const noop = (): void => {};
+/**
+ * The signals a call answers to, read once when it starts: the explicit `signal` option and the
+ * ambient signal of the job it runs in. Every abortable primitive starts with this.
+ */
+export class Parents {
+  readonly explicit: AbortSignal | undefined;
+  readonly ambient: AbortSignal | undefined;
+
+  constructor(explicit: AbortSignal | undefined) {
+    [this.explicit, this.ambient] = signalsFor(explicit);
+  }
+
+  /** The CancelledError to fail with when either signal has aborted (now), else undefined. */
+  cancelled(): CancelledError | undefined {
+    const aborted = abortedOf(this.explicit, this.ambient);
+    return aborted && cancelledErrorOf(aborted);
+  }
+
+  /** Calls `callback` once when the first signal aborts; returns the remover of the listeners. */
+  onAbort(callback: (signal: AbortSignal) => void): () => void {
+    return onAbort(this.explicit, this.ambient, callback);
+  }
+}
+
+/** No signal at all: what a call outside any job, without options, answers to. */
+const NO_PARENTS = new Parents(undefined);
+
+/** Options of every wait that only takes a signal: checked, then read as {@link Parents}. */
+export function parentsFromOptions(where: string, options: unknown): Parents {
+  if (options === undefined && currentSignal() === undefined) return NO_PARENTS; // the hot path builds nothing
+  const { signal } = checkOptions(where, options, ['signal']);
+  return new Parents(checkSignal('signal', signal));
+}
 
 /**
  * Calls `onAbort` at most once, when the first of the signals aborts. Returns the function that

@@ -1,9 +1,10 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { Parents } from './abort.js';
 import { Deque } from './deque.js';
 import { CancelledError, TimeoutError, cancelledErrorOf, toError } from './errors.js';
 import { Task } from './task.js';
+import { noop, timerFor } from './shared.js';
 import { isThenable, type Settled } from './types.js';
-import { checkBoolean, checkMs, checkOptions, checkSignal, describe } from './validate.js';
+import { checkBoolean, checkIterable, checkMs, checkOptions, checkSignal } from './validate.js';
 
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
@@ -19,7 +20,8 @@ type Outcome = { ok: boolean; value: unknown };
 
 /**
  * Yields results in the order they complete: asyncio's `as_completed`. Inputs are promises, Tasks,
- * jobs (started here) or values. A failure is thrown from the loop (or yielded as an Error with
+ * jobs (started here) or values. As in asyncio, the same job, promise or Task passed twice runs once
+ * and is yielded once (plain values are yielded each time). A failure is thrown from the loop (or yielded as an Error with
  * `returnExceptions`). Leaving the loop early, a timeout, or a cancel cancels the jobs this call
  * started and waits for them; promises and Tasks you passed in are yours and keep running.
  *
@@ -33,10 +35,7 @@ type Outcome = { ok: boolean; value: unknown };
 export function asCompleted<T>(inputs: Iterable<T>, options: AsCompletedOptions & { returnExceptions: true }): AsyncIterableIterator<Settled<T> | Error>;
 export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions): AsyncIterableIterator<Settled<T>>;
 export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions): AsyncIterableIterator<unknown> {
-  if (typeof inputs !== 'object' || inputs === null || typeof (inputs as Iterable<T>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`Expected \`inputs\` of asCompleted() to be an iterable, got ${describe(inputs)}`);
-  }
-  const items = Array.from(inputs);
+  const items = Array.from(checkIterable<T>('inputs', 'asCompleted()', inputs));
   let ms: number;
   let returnExceptions: boolean;
   let signal: AbortSignal | undefined;
@@ -51,10 +50,10 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
     }
   } catch (error) {
     // the caller's promises must not turn into unhandled rejections
-    for (const item of items) if (isThenable(item)) Promise.resolve(item).then(undefined, () => {});
+    for (const item of items) if (isThenable(item)) Promise.resolve(item).then(undefined, noop);
     throw error;
   }
-  const [explicit, ambient] = signalsFor(signal);
+  const parents = new Parents(signal);
 
   const done = new Deque<Outcome>();
   const owned: Task<unknown>[] = [];
@@ -63,7 +62,7 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
   let ended: { error: unknown } | undefined; // timeout, cancel or early exit
   let closed = false; // the consumer left (return() or a thrown failure): nothing more is yielded
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopListening = (): void => {};
+  let stopListening = noop;
 
   const settle = (ok: boolean, value: unknown): void => {
     if (--remaining === 0) clearTimeout(timer); // all settled in time: a slow consumer still gets every result
@@ -73,17 +72,26 @@ export function asCompleted<T>(inputs: Iterable<T>, options?: AsCompletedOptions
     wake = undefined;
     w?.();
   };
-  const aborted = abortedOf(explicit, ambient);
+  const cancelled = parents.cancelled();
+  const seen = new Set<unknown>();
   for (const item of items) {
+    if (typeof item === 'function' || isThenable(item)) {
+      // asyncio's as_completed takes a set: the same job or promise twice runs once and yields once
+      if (seen.has(item)) {
+        remaining--;
+        continue;
+      }
+      seen.add(item);
+    }
     const work = typeof item === 'function' ? new Task(item as (signal: AbortSignal) => unknown) : item;
     if (work instanceof Task && work !== item) owned.push(work);
     if (isThenable(work)) Promise.resolve(work).then((v) => settle(true, v), (e: unknown) => settle(false, e));
     else settle(true, work);
   }
-  if (aborted) end(cancelledErrorOf(aborted));
+  if (cancelled) end(cancelled);
   else {
-    if (ms <= 0x7fffffff && remaining > 0) timer = setTimeout(() => end(new TimeoutError(ms)), ms);
-    stopListening = onAbort(explicit, ambient, (parent) => end(cancelledErrorOf(parent)));
+    if (remaining > 0) timer = timerFor(ms, () => end(new TimeoutError(ms)));
+    stopListening = parents.onAbort((parent) => end(cancelledErrorOf(parent)));
   }
 
   function end(error: unknown): void {

@@ -26,6 +26,15 @@ export class Deque<T> {
     return item;
   }
 
+  /** Empties the deque; returns how many items it held. */
+  clear(): number {
+    const count = this.#length;
+    this.#items = new Array(16);
+    this.#head = 0;
+    this.#length = 0;
+    return count;
+  }
+
   #grow(): void {
     const old = this.#items;
     const next: (T | undefined)[] = new Array(old.length * 2);

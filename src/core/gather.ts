@@ -1,4 +1,4 @@
-import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
+import { Parents, createController } from './abort.js';
 import { Deque } from './deque.js';
 import { CancelledError, cancelledErrorOf, toError } from './errors.js';
 import { runInScope } from './scope.js';
@@ -10,24 +10,9 @@ import {
   type Job,
   type Settled,
 } from './types.js';
-import { checkBoolean, checkCount, checkOptions, checkSignal } from './validate.js';
+import { observeAll, onlyUnowned, readGatherCall, type GatherOptions } from './gather-inputs.js';
 
-/** Options of the array / iterable form of {@link gather}. */
-export interface GatherOptions {
-  /** Failures come back in their slot (non-Errors wrapped in an Error) instead of rejecting. Default false. */
-  returnExceptions?: boolean;
-  /** The first failure cancels every other child it started, then rejects once they settled. Default false (asyncio: siblings keep running). */
-  cancelOnError?: boolean;
-  /** At most this many jobs run at once, started in input order. Promises and Tasks are already running and are not counted. Default Infinity. */
-  limit?: number;
-  /** Cancels the gather and every child it started. */
-  signal?: AbortSignal;
-  /** Name of the returned Task. */
-  name?: string;
-}
-
-const OPTION_NAMES = ['returnExceptions', 'cancelOnError', 'limit', 'signal', 'name'] as const;
-const noop = (): void => {};
+export type { GatherOptions } from './gather-inputs.js';
 
 /**
  * Runs awaitables concurrently and resolves with their results in argument order: asyncio's
@@ -56,46 +41,38 @@ export function gather<const T extends readonly unknown[]>(
 export function gather<const T extends readonly unknown[]>(inputs: T, options?: GatherOptions): Task<GatherResults<T>>;
 export function gather<T>(inputs: Iterable<T>, options: GatherOptions & { returnExceptions: true }): Task<(Settled<T> | Error)[]>;
 export function gather<T>(inputs: Iterable<T>, options?: GatherOptions): Task<Settled<T>[]>;
-export function gather<const T extends unknown[]>(...inputs: T): Task<GatherResults<T>>;
+export function gather<const T extends unknown[]>(...inputs: T & NotOptionsCall<T>): Task<GatherResults<T>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above carry the types
 export function gather(...args: unknown[]): Task<any> {
-  const collectionForm = isCollectionCall(args);
-  const rawOptions = collectionForm ? args[1] : undefined;
-  let items: readonly unknown[];
-  if (collectionForm) {
-    const collection = args[0] as Iterable<unknown>;
-    items = Array.isArray(collection) ? collection : Array.from(collection);
-  } else {
-    items = args;
-  }
-  let options: GatherOptions;
-  try {
-    options = checkGatherOptions(rawOptions);
-    checkInputs(items, collectionForm);
-  } catch (error) {
-    observeAll(items); // the caller's promises must not turn into unhandled rejections
-    throw error;
-  }
-  const alreadyAborted = abortedOf(...signalsFor(options.signal));
-  if (alreadyAborted) {
+  const { items, options } = readGatherCall(args);
+  const parents = new Parents(options.signal);
+  const cancelled = parents.cancelled();
+  if (cancelled) {
     // Cancelled before it started: the Task below never runs the gather, so do its duties here.
     observeAll(items);
-    for (const item of items) if (item instanceof Task) item.cancel(alreadyAborted.reason);
+    for (const item of items) if (item instanceof Task) item.cancel(cancelled);
   }
   const runOptions = { name: options.name, signal: options.signal, [RUN_EAGERLY]: true };
   const runner = options.returnExceptions !== true && onlyUnowned(items) ? gatherUnowned : runGather;
-  const parents = signalsFor(options.signal);
   return new Task((signal) => runner(items, options, signal, parents), runOptions);
 }
 
-/** True when no input is a job or a Task: nothing gather started, so nothing it must cancel or wait for. */
-function onlyUnowned(items: readonly unknown[]): boolean {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (typeof item === 'function' || item instanceof Task) return false;
-  }
-  return true;
-}
+/**
+ * `gather(iterable, { ... })` is always the options form at run time, so the variadic overload must
+ * not accept it: a misspelled or mistyped option (`returnException`, `limit: '10'`) is then a
+ * compile error instead of a second "input".
+ */
+type NotOptionsCall<T extends unknown[]> = T extends [infer First, infer Second]
+  ? First extends PromiseLike<unknown> | string
+    ? unknown
+    : First extends Iterable<unknown>
+      ? Second extends PromiseLike<unknown> | ((...args: never[]) => unknown)
+        ? unknown
+        : Second extends object
+          ? never
+          : unknown
+      : unknown
+  : unknown;
 
 /** Below Node 20's limit of 2,097,151 elements per native Promise.all (it never settles above it). */
 const NATIVE_CHUNK = 1 << 20;
@@ -133,50 +110,6 @@ function gatherUnowned(items: readonly unknown[], _options: GatherOptions, signa
   });
 }
 
-function isCollectionCall(args: unknown[]): boolean {
-  if (args.length === 0 || args.length > 2) return false;
-  const [first, second] = args;
-  if (typeof first !== 'object' || first === null || isThenable(first)) return false;
-  if (typeof (first as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    if (args.length === 1 && typeof (first as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-      throw new TypeError('gather() takes promises, Tasks, jobs or an iterable of them, got an async iterable; use map() to consume an async iterable');
-    }
-    return false;
-  }
-  return args.length === 1 || second === undefined || isPlainObject(second);
-}
-
-function isPlainObject(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || isThenable(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function checkGatherOptions(raw: unknown): GatherOptions {
-  const options = checkOptions('gather()', raw, OPTION_NAMES) as GatherOptions;
-  checkBoolean('returnExceptions', options.returnExceptions);
-  checkBoolean('cancelOnError', options.cancelOnError);
-  if (options.limit !== undefined) checkCount('limit', options.limit);
-  checkSignal('signal', options.signal);
-  return options;
-}
-
-function checkInputs(items: readonly unknown[], collectionForm: boolean): void {
-  for (let i = 0; i < items.length; i++) {
-    if (items[i] === undefined) {
-      const where = collectionForm ? `inputs[${i}]` : `argument ${i}`;
-      throw new TypeError(
-        `gather() ${where} is undefined: did a .map() callback forget to \`return\`? ` +
-          'Pass a promise, a Task, a job `(signal) => value`, or a value other than undefined',
-      );
-    }
-  }
-}
-
-function observeAll(items: readonly unknown[]): void {
-  for (const item of items) if (isThenable(item)) Promise.resolve(item).then(undefined, noop);
-}
-
 /**
  * The gather itself. One settle callback per child, a countdown of children still pending, results
  * written by index (asyncio's `_GatheringFuture`). No native Promise.all: it never settles on
@@ -186,7 +119,7 @@ function runGather(
   items: readonly unknown[],
   options: GatherOptions,
   signal: AbortSignal,
-  parents: [AbortSignal | undefined, AbortSignal | undefined],
+  parents: Parents,
 ): Promise<unknown[]> {
   const count = items.length;
   if (count === 0) return Promise.resolve([]);
@@ -245,7 +178,7 @@ function runGather(
       if (owned > 0) {
         // The gather's Task has settled and unlinked itself from the caller's signals, but the
         // jobs it started still run (and queued ones still start): an abort must still reach them.
-        stopLeftovers = onAbort(parents[0], parents[1], (parent) => {
+        stopLeftovers = parents.onAbort((parent) => {
           stopping = true; // no queued job starts any more
           children?.abort(cancelledErrorOf(parent));
         });

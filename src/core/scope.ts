@@ -32,3 +32,8 @@ export function currentSignal(): AbortSignal | undefined {
 export function runInScope<A extends unknown[], T>(signal: AbortSignal, fn: (...args: A) => T, ...args: A): T {
   return storage.run(signal, fn, ...args);
 }
+
+/** Runs `fn()` outside every scope: neither it nor anything it starts sees an ambient signal. */
+export function runOutsideScope<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

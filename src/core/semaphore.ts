@@ -1,7 +1,6 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
-import { Deque } from './deque.js';
-import { cancelledErrorOf } from './errors.js';
-import { checkFunction, checkNonNegativeInteger, checkOptions, checkSignal } from './validate.js';
+import { parentsFromOptions, type Parents } from './abort.js';
+import { checkFunction, checkNonNegativeInteger } from './validate.js';
+import { WaitQueue } from './waiters.js';
 
 /** Options of {@link Semaphore.acquire} and {@link Semaphore.use}. */
 export interface AcquireOptions {
@@ -9,17 +8,14 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
-interface Waiter {
-  resolve: () => void;
-  /** False once the waiter gave up (aborted); release skips it. */
-  waiting: boolean;
-  stopListening: () => void;
-}
+const acquired = Promise.resolve();
 
 /**
  * A counting semaphore, like `asyncio.Semaphore`: at most `value` holders at once. Waiters are
  * served strictly first come, first served; a permit freed while others wait goes to the first of
- * them, never to a newcomer. Waiting is abortable (explicit or ambient signal).
+ * them, never to a newcomer. Waiting is abortable (explicit or ambient signal); a waiter cancelled
+ * after `release()` chose it, before it resumed, raises `CancelledError` and passes the permit on
+ * (gh-90155): its body never runs and no permit is lost.
  *
  * @example
  * ```ts
@@ -29,8 +25,7 @@ interface Waiter {
  */
 export class Semaphore {
   #value: number;
-  #waiters = new Deque<Waiter>();
-  #waiting = 0;
+  readonly #waiters = new WaitQueue();
 
   /** @param value how many holders may hold the semaphore at once (default 1: a lock). */
   constructor(value = 1) {
@@ -44,12 +39,12 @@ export class Semaphore {
 
   /** How many acquirers are waiting. */
   get waiting(): number {
-    return this.#waiting;
+    return this.#waiters.length;
   }
 
   /** True when an `acquire()` now would wait. */
   locked(): boolean {
-    return this.#value === 0 || this.#waiting > 0;
+    return this.#value === 0 || this.#waiters.length > 0;
   }
 
   /** Takes a permit if one is free and nobody is queued; never waits. */
@@ -64,36 +59,20 @@ export class Semaphore {
    * first; a permit is never lost that way.
    */
   acquire(options?: AcquireOptions): Promise<void> {
-    const { signal } = checkOptions('Semaphore#acquire()', options, ['signal']) as AcquireOptions;
-    const [explicit, ambient] = signalsFor(checkSignal('signal', signal));
-    const aborted = abortedOf(explicit, ambient);
-    if (aborted) return Promise.reject(cancelledErrorOf(aborted));
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, waiting: true, stopListening: () => {} };
-      waiter.stopListening = onAbort(explicit, ambient, (abortedSignal) => {
-        waiter.waiting = false;
-        this.#waiting--;
-        reject(cancelledErrorOf(abortedSignal));
-      });
-      this.#waiters.push(waiter);
-      this.#waiting++;
-    });
+    return this.#acquire(parentsFromOptions('Semaphore#acquire()', options));
+  }
+
+  #acquire(parents: Parents): Promise<void> {
+    const cancelled = parents.cancelled();
+    if (cancelled) return Promise.reject(cancelled);
+    if (this.tryAcquire()) return acquired;
+    // Cancelled after release() picked us: the permit goes to the next waiter.
+    return this.#waiters.wait(parents, () => this.release());
   }
 
   /** Returns a permit, waking the first waiter if there is one. */
   release(): void {
-    for (;;) {
-      const waiter = this.#waiters.shift();
-      if (waiter === undefined) break;
-      if (!waiter.waiting) continue; // gave up while queued
-      waiter.waiting = false;
-      this.#waiting--;
-      waiter.stopListening();
-      waiter.resolve();
-      return;
-    }
-    this.#value++;
+    if (!this.#waiters.wakeOne()) this.#value++;
   }
 
   /**
@@ -108,8 +87,12 @@ export class Semaphore {
    */
   async use<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<Awaited<T>> {
     checkFunction('fn', fn);
-    await this.acquire(options);
+    const parents = parentsFromOptions('Semaphore#use()', options);
+    await this.#acquire(parents);
     try {
+      // Cancelled while the permit was on its way to us (gh-90155): the body never runs.
+      const cancelled = parents.cancelled();
+      if (cancelled) throw cancelled;
       return await fn();
     } finally {
       this.release();

@@ -1,6 +1,7 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { parentsFromOptions } from './abort.js';
 import { cancelledErrorOf } from './errors.js';
-import { checkMs, checkOptions, checkSignal, describe } from './validate.js';
+import { timerFor } from './shared.js';
+import { checkMs, describe } from './validate.js';
 
 /** Options of {@link sleep}. */
 export interface SleepOptions {
@@ -25,14 +26,13 @@ export function sleep<T = void>(ms: number, value?: T, options?: SleepOptions): 
     throw new TypeError(`Expected \`ms\` to be a number of milliseconds from 0 and up (or Infinity), got ${describe(ms)}`);
   }
   const delay = checkMs('ms', ms);
-  const { signal } = checkOptions('sleep()', options, ['signal']) as SleepOptions;
-  const [explicit, ambient] = signalsFor(checkSignal('signal', signal));
-  const aborted = abortedOf(explicit, ambient);
-  if (aborted) return Promise.reject(cancelledErrorOf(aborted));
+  const parents = parentsFromOptions('sleep()', options);
+  const cancelled = parents.cancelled();
+  if (cancelled) return Promise.reject(cancelled);
   return new Promise<T>((resolve, reject) => {
-    // setTimeout takes at most 2^31-1 ms; longer (or infinite) sleeps simply wait for cancellation.
-    const timer = delay <= 0x7fffffff ? setTimeout(done, delay) : undefined;
-    const stopListening = onAbort(explicit, ambient, (signal) => {
+    // Longer (or infinite) sleeps than setTimeout takes simply wait for cancellation.
+    const timer = timerFor(delay, done);
+    const stopListening = parents.onAbort((signal) => {
       clearTimeout(timer);
       reject(cancelledErrorOf(signal));
     });

@@ -1,4 +1,4 @@
-import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
+import { Parents, createController } from './abort.js';
 import { CancelledError, cancelledErrorOf, isCancellation } from './errors.js';
 import { runInScope } from './scope.js';
 import { Task } from './task.js';
@@ -79,28 +79,28 @@ export class TaskGroup {
     checkFunction('body', body);
     if (this.#phase !== 'new') return Promise.reject(new Error('TaskGroup.run() was already called; a group runs once'));
     this.#phase = 'running';
-    const [explicit, ambient] = signalsFor(this.#explicit);
+    const parents = new Parents(this.#explicit);
     return new Promise<Awaited<T>>((resolve, reject) => {
-      const aborted = abortedOf(explicit, ambient);
-      const stopListening = onAbort(explicit, ambient, (parent) => this.#abort(cancelledErrorOf(parent)));
+      const cancelled = parents.cancelled();
+      const stopListening = parents.onAbort((parent) => this.#abort(cancelledErrorOf(parent)));
       this.#finish = () => {
         this.#phase = 'finished';
         stopListening();
-        const parent = abortedOf(explicit, ambient);
+        const parentCancelled = parents.cancelled();
         if (this.#errors.length > 0) {
           const first = this.#errors[0] as { message?: unknown };
           const count = this.#errors.length;
           const message = `${count} task${count === 1 ? '' : 's'} failed in the TaskGroup; first: ${String(first?.message ?? first)}`;
           reject(new AggregateError(this.#errors, message));
-        } else if (parent) {
-          reject(cancelledErrorOf(parent));
+        } else if (parentCancelled) {
+          reject(parentCancelled);
         } else if (this.#bodyFailure) {
           reject(this.#bodyFailure.error); // the body was cancelled on its own (it awaited a cancelled task)
         } else {
           resolve(this.#bodyValue as Awaited<T>);
         }
       };
-      if (aborted) this.#abort(cancelledErrorOf(aborted));
+      if (cancelled) this.#abort(cancelled);
       const signal = this.#controller.signal;
       this.#pending++; // the body counts as a child until it settles
       let result: unknown;

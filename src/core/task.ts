@@ -1,8 +1,9 @@
-import { abortedOf, createController, onAbort, signalsFor } from './abort.js';
+import { Parents, createController } from './abort.js';
 import { CancelledError, isCancellation, toError } from './errors.js';
 import { runInScope } from './scope.js';
+import { noop } from './shared.js';
 import { isThenable, type Job } from './types.js';
-import { checkFunction, checkOptions, checkSignal, describe } from './validate.js';
+import { checkBoolean, checkFunction, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Options of {@link createTask} and `new Task()`. */
 export interface TaskOptions {
@@ -10,6 +11,12 @@ export interface TaskOptions {
   name?: string;
   /** Cancels the task when it aborts. The ambient signal (when created inside a job) does too. */
   signal?: AbortSignal;
+  /**
+   * Runs the job at once, synchronously up to its first `await` (Python 3.12's eager tasks), instead
+   * of on the next microtask. A job that finishes without awaiting leaves the task done on return.
+   * Default false.
+   */
+  eager?: boolean;
 }
 
 /** @internal Starts the job synchronously and without an ambient scope (gather's own runner). */
@@ -18,7 +25,6 @@ export const RUN_EAGERLY: unique symbol = Symbol('gather.runEagerly');
 type State = 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
 
 let taskCount = 0;
-const noop = (): void => {};
 
 /**
  * A running job that can be awaited, inspected and cancelled: asyncio's `Task`. Every gather
@@ -53,7 +59,8 @@ export class Task<T> implements PromiseLike<T> {
 
   constructor(job: Job<T>, options?: TaskOptions) {
     checkFunction('job', job);
-    const { name, signal } = checkOptions('createTask()', options, ['name', 'signal']) as TaskOptions;
+    const { name, signal, eager } = checkOptions('createTask()', options, ['name', 'signal', 'eager']) as TaskOptions;
+    checkBoolean('eager', eager);
     if (name !== undefined && typeof name !== 'string') {
       throw new TypeError(`Expected \`name\` to be a string, got ${describe(name)}`);
     }
@@ -63,14 +70,15 @@ export class Task<T> implements PromiseLike<T> {
       this.#reject = reject;
     });
     this.#promise.catch(noop); // held for whoever asks; never an unhandled rejection
-    const [explicit, ambient] = signalsFor(checkSignal('signal', signal));
-    const aborted = abortedOf(explicit, ambient);
-    if (aborted) {
-      this.cancel(aborted.reason);
+    const parents = new Parents(checkSignal('signal', signal));
+    const cancelled = parents.cancelled();
+    if (cancelled) {
+      this.cancel(cancelled);
       return;
     }
-    this.#stopListening = onAbort(explicit, ambient, (parent) => this.cancel(parent.reason));
+    this.#stopListening = parents.onAbort((parent) => this.cancel(parent.reason));
     if ((options as Record<symbol, unknown> | undefined)?.[RUN_EAGERLY]) this.#start(job, false);
+    else if (eager === true) this.#start(job, true);
     else queueMicrotask(() => this.#start(job, true));
   }
 
@@ -193,7 +201,9 @@ export class Task<T> implements PromiseLike<T> {
 
 /**
  * Starts `job` as a {@link Task}: asyncio's `create_task`. The job receives the task's AbortSignal
- * and runs in its scope, so `sleep()` and `gather()` inside it are cancelled with the task.
+ * and runs in its scope, so `sleep()` and `gather()` inside it are cancelled with the task. With
+ * `{ eager: true }` the job runs synchronously up to its first `await` before createTask returns
+ * (asyncio's eager task factory): a job answered from a cache costs no extra turn.
  *
  * Unlike asyncio, a task created inside another job is also cancelled when that job's scope is:
  * work never outlives the scope that started it unless you create it at the top level.

@@ -1,5 +1,6 @@
-import { abortedOf, onAbort, signalsFor } from './abort.js';
+import { Parents } from './abort.js';
 import { CancelledError, TimeoutError, cancelledErrorOf } from './errors.js';
+import { noop, timerFor } from './shared.js';
 import { Task } from './task.js';
 import { isThenable, type Job } from './types.js';
 import { checkFunction, checkMs, checkOptions, checkSignal, describe } from './validate.js';
@@ -28,7 +29,7 @@ export function waitFor<T>(awaitable: Job<T> | PromiseLike<T> | T, ms: number | 
     signal = checkSignal('signal', (checkOptions('waitFor()', options, ['signal']) as DeadlineOptions).signal);
   } catch (error) {
     // the caller's promise must not turn into an unhandled rejection
-    if (isThenable(awaitable)) Promise.resolve(awaitable).then(undefined, () => {});
+    if (isThenable(awaitable)) Promise.resolve(awaitable).then(undefined, noop);
     throw error;
   }
   if (awaitable === undefined) {
@@ -56,9 +57,9 @@ export function timeout<T>(ms: number | null, job: Job<T>, options?: DeadlineOpt
 }
 
 function withDeadline<T>(awaitable: Job<T> | PromiseLike<T> | T, ms: number, signal: AbortSignal | undefined): Promise<T> {
-  const [explicit, ambient] = signalsFor(signal);
-  const aborted = abortedOf(explicit, ambient);
-  if (aborted) return Promise.reject(cancelledErrorOf(aborted));
+  const parents = new Parents(signal);
+  const cancelled = parents.cancelled();
+  if (cancelled) return Promise.reject(cancelled);
   // A job becomes a Task we own; a Task is cancelled on expiry as asyncio does; promises are raced.
   const owned =
     typeof awaitable === 'function' ? new Task(awaitable as Job<T>) : awaitable instanceof Task ? (awaitable as Task<T>) : undefined;
@@ -69,8 +70,8 @@ function withDeadline<T>(awaitable: Job<T> | PromiseLike<T> | T, ms: number, sig
   }
   return new Promise<T>((resolve, reject) => {
     let outcome: { error: unknown } | undefined; // set when the deadline or a cancel decided the result
-    const timer = ms <= 0x7fffffff ? setTimeout(() => end(new TimeoutError(ms)), ms) : undefined;
-    const stopListening = onAbort(explicit, ambient, (parent) => end(cancelledErrorOf(parent)));
+    const timer = timerFor(ms, () => end(new TimeoutError(ms)));
+    const stopListening = parents.onAbort((parent) => end(cancelledErrorOf(parent)));
     function end(error: unknown): void {
       if (outcome) return;
       outcome = { error };

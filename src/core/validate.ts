@@ -45,6 +45,17 @@ export function checkMs(name: string, value: unknown): number {
   return value;
 }
 
+/** True for anything `for...of` can walk: arrays, Sets, Maps, generators (strings excluded: never a list of work). */
+export function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+/** An iterable argument, named in the error: ``Expected `inputs` of wait() to be an iterable, got `5` (number)``. */
+export function checkIterable<T>(name: string, where: string, value: unknown): Iterable<T> {
+  if (!isIterable(value)) throw new TypeError(`Expected \`${name}\` of ${where} to be an iterable, got ${describe(value)}`);
+  return value as Iterable<T>;
+}
+
 export function checkSignal(name: string, value: unknown): AbortSignal | undefined {
   if (value === undefined || value === null) return undefined;
   if (!(value instanceof AbortSignal)) {

@@ -1,6 +1,7 @@
 // Shared helpers of the core tests. Timers here come from Node, never from the code under test.
 import { getEventListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
+import { createTask } from '../../src/core/index.js';
 
 export { delay };
 
@@ -107,4 +108,14 @@ export function loggedJob<T>(
       log.push(`${name}:finally`);
     }
   };
+}
+
+/**
+ * asyncio's `task = create_task(x.acquire()); loop.call_soon(task.cancel)`: runs `job` as a task,
+ * cancels it on the next macrotask, and returns what it rejected with (fails if it resolved).
+ */
+export async function cancelledSoon(job: () => Promise<unknown>): Promise<unknown> {
+  const task = createTask(job);
+  setImmediate(() => task.cancel());
+  return rejection(task);
 }

@@ -153,3 +153,17 @@ test('asCompleted: results that completed before the timeout are yielded first, 
     }, TimeoutError);
     assert.deepEqual(seen, ['a', 'b']);
 });
+
+test('test_as_completed_duplicate_coroutines (CPython): the same job, promise or Task passed twice runs once and is yielded once; plain values each time', async () => {
+  let runs = 0;
+  const job = async (): Promise<string> => {
+    runs++;
+    await delay(5);
+    return 'job';
+  };
+  const promise = sleep(1, 'promise');
+  const task = createTask(() => sleep(2, 'task'));
+  const values = await collect(asCompleted([job, job, promise, task, promise, task, 'v', 'v']));
+  assert.equal(runs, 1);
+  assert.deepEqual(values.sort(), ['job', 'promise', 'task', 'v', 'v']);
+});

@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  Barrier,
+  Condition,
+  Event,
+  Lock,
   MapRun,
+  PriorityQueue,
+  Queue,
   Semaphore,
   Task,
   TaskGroup,
@@ -12,7 +18,10 @@ import {
   gather,
   map,
   sleep,
+  shield,
+  shielded,
   timeout,
+  wait,
   waitFor,
   type GatherResults,
   type Job,
@@ -142,4 +151,81 @@ test('wrong uses do not compile', async () => {
   assert.deepEqual(swapped, ['a', 1]);
   assert.ok(wrongItem instanceof MapRun);
   assert.equal(await wrongTask, 5);
+});
+
+test('the asyncio toolbox infers its values', async () => {
+  const queue = new Queue<number>(2);
+  queue.putNowait(1);
+  const got = queue.get();
+  const okGet: Equal<typeof got, Promise<number>> = true;
+  const shieldedTask = shield(async () => 'kept');
+  const okShield: Equal<typeof shieldedTask, Task<string>> = true;
+  const inScope = shielded(() => 7);
+  const okShielded: Equal<typeof inScope, number> = true;
+  const index = new Barrier(1).wait();
+  const okIndex: Equal<typeof index, Promise<number>> = true;
+  const task = createTask(async () => true);
+  const result = await wait([task, async () => 'job']);
+  const okWait: Equal<typeof result.done, Set<Task<boolean> | Task<string>>> = true;
+  const promises = await wait([Promise.resolve(1)], { returnWhen: 'FIRST_COMPLETED', timeout: 10 });
+  const okPromises: Equal<typeof promises.pending, Set<Promise<number>>> = true;
+  const flag = new Event().wait();
+  const okFlag: Equal<typeof flag, Promise<true>> = true;
+  new Event().set();
+  assert.deepEqual(
+    [okGet, okShield, okShielded, okIndex, okWait, okFlag, okPromises, await got, await shieldedTask, inScope, await index, result.done.size],
+    [true, true, true, true, true, true, true, 1, 'kept', 7, 0, 2],
+  );
+});
+
+test('a misspelled or mistyped option is a compile error, for every options object in core', async () => {
+  const a = aString();
+  const b = aNumber();
+  // @ts-expect-error -- returnExceptions, not returnException (issue 12)
+  assert.throws(() => gather([a, b], { returnException: true }), /Unknown option `returnException`/);
+  // @ts-expect-error -- limit is a number (issue 12)
+  assert.throws(() => gather([a, b], { limit: '10' }), /Expected `limit`/);
+  // @ts-expect-error -- returnExceptions is a boolean
+  assert.throws(() => gather(new Set([a]), { returnExceptions: 'yes' }), /Expected `returnExceptions`/);
+  // two plain values stay the variadic form, as at run time (a string is no collection of inputs)
+  const pair = await gather('abc', { x: 1 });
+  assert.deepEqual(pair, ['abc', { x: 1 }]);
+  // @ts-expect-error -- eager is a boolean
+  assert.throws(() => createTask(() => 1, { eager: 'yes' }), /Expected `eager`/);
+  // @ts-expect-error -- name is a string
+  assert.throws(() => createTask(() => 1, { name: 5 }), /Expected `name`/);
+  // @ts-expect-error -- sleep takes { signal }
+  assert.throws(() => sleep(1, undefined, { signl: AbortSignal.abort() }), /Unknown option `signl`/);
+  // @ts-expect-error -- signal is an AbortSignal
+  assert.throws(() => new Semaphore(1).acquire({ signal: 'stop' }), /Expected `signal`/);
+  // @ts-expect-error -- TaskGroup takes { signal }
+  assert.throws(() => new TaskGroup({ timeout: 5 }), /Unknown option `timeout`/);
+  // @ts-expect-error -- asCompleted's timeout is a number
+  assert.throws(() => asCompleted([a], { timeout: '5' }), /Expected `timeout`/);
+  // @ts-expect-error -- waitFor takes { signal }
+  assert.throws(() => waitFor(a, 10, { timeout: 5 }), /Unknown option `timeout`/);
+  // @ts-expect-error -- timeout() takes { signal }
+  assert.throws(() => timeout(10, () => 1, { signal: true }), /Expected `signal`/);
+  // @ts-expect-error -- map's concurrency is a number
+  assert.throws(() => map([1], (n) => n, { concurrency: '2' }), /Expected `concurrency`/);
+  // @ts-expect-error -- shield takes { signal }
+  assert.throws(() => shield(a, { signals: AbortSignal.abort() }), /Unknown option `signals`/);
+  // @ts-expect-error -- returnWhen is one of three names
+  assert.throws(() => wait([a], { returnWhen: 'FIRST' }), /Expected `returnWhen`/);
+  // @ts-expect-error -- wait's timeout is a number
+  assert.throws(() => wait([a], { timeout: '5' }), /Expected `timeout`/);
+  // @ts-expect-error -- the waits of Event, Lock, Condition, Barrier and Queue take { signal }
+  assert.throws(() => new Event().wait({ timeout: 5 }), /Unknown option `timeout`/);
+  // @ts-expect-error -- signal is an AbortSignal
+  assert.throws(() => new Lock().acquire({ signal: 1 }), /Expected `signal`/);
+  // @ts-expect-error -- Condition#wait takes { signal }
+  await assert.rejects(new Condition().wait({ sgnal: 1 }), /needs the lock/);
+  // @ts-expect-error -- Barrier#wait takes { signal }
+  assert.throws(() => new Barrier(2).wait({ timeout: 1 }), /Unknown option `timeout`/);
+  // @ts-expect-error -- Queue#put takes { signal }
+  assert.throws(() => new Queue<number>().put(1, { timeout: 1 }), /Unknown option `timeout`/);
+  // @ts-expect-error -- a Queue<number> takes numbers
+  new Queue<number>().putNowait('1');
+  // @ts-expect-error -- compare is a function
+  assert.throws(() => new PriorityQueue<number>(0, { compare: 5 }), /Expected `compare`/);
 });
