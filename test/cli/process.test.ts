@@ -1,11 +1,14 @@
 // `gather` as a real child process: signals, exit codes, and the process ending by itself.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFixtureServer, type FixtureServer } from '../../src/fixture/index.js';
-import { cliChild, parseJsonl } from './cli-helpers.js';
+import { CLI_MAIN, cliChild, parseJsonl } from './cli-helpers.js';
 
 let server: FixtureServer;
 let dir: string;
@@ -64,6 +67,29 @@ describe('gather as a process', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--per-host/);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  it('usage errors print one line and nothing from Node (no fd-closing or deprecation warnings)', async () => {
+    const file = join(dir, 'same.txt');
+    const text = `${server.url}/page/1\n`;
+    await writeFile(file, text);
+    const runs: Array<[string[], number | undefined]> = [
+      [['fetch', file, '-t', '0.4', '-t', '0'], undefined],
+      [['fetch', file, '-o', file], undefined],
+      // stdin redirected from the output file: the same inode
+      [['fetch', '-', '-o', file], openSync(file, 'r')],
+    ];
+    for (const [argv, stdinFd] of runs) {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...argv], { stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = (await once(child, 'close')) as [number];
+      if (stdinFd !== undefined) closeSync(stdinFd);
+      assert.equal(code, 2, stderr);
+      assert.equal(stderr.trimEnd().split('\n').length, 1, stderr);
+      assert.doesNotMatch(stderr, /Warning|DEP0|unexpected error/);
+      assert.equal(readFileSync(file, 'utf8'), text, 'the input is intact');
+    }
   });
 
   it('reads stdin through a pipe and exits by itself when done', async () => {

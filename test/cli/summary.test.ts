@@ -179,8 +179,8 @@ describe('createProgress', () => {
     progress.stop();
     progress.stop(); // idempotent
     const text = out.text();
-    assert.match(text, /5 done \| [\d.]+\/s \| 1 failed \| /);
-    assert.ok(text.endsWith('\x1b[2K'), JSON.stringify(text.slice(-20))); // line cleared for the summary
+    assert.match(text, /5 done \| [\d.]+\/s \| 4 ok, 1 failed \| \d+ s/);
+    assert.ok(text.endsWith('\x1b[1G\x1b[0J'), JSON.stringify(text.slice(-20))); // line cleared for the summary
   });
 
   it('shows a bar, the total and an ETA when the total is known', () => {
@@ -188,6 +188,21 @@ describe('createProgress', () => {
     const progress = createProgress(out, 4);
     for (let i = 0; i < 4; i++) progress.tick(row(1));
     progress.stop();
-    assert.match(out.text(), /4\/4 100% \| [\d.]+\/s \| ETA 0 s/);
+    assert.match(out.text(), /█+ 100% 4\/4 \| [\d.]+\/s \| ETA 0 s \| 4 ok, 0 failed/);
+  });
+
+  it('prints logged lines above the bar, in order, none lost at stop', () => {
+    const out = terminal(true);
+    const progress = createProgress(out, 3);
+    progress.log('row 1\n');
+    progress.tick(row(1));
+    progress.log('row 2\nrow 3\n');
+    progress.stop();
+    const text = out.text();
+    assert.ok(text.indexOf('row 1\n') < text.indexOf('row 2\nrow 3\n'), JSON.stringify(text));
+    // the bar was redrawn after the rows, then erased: the rows stay on screen
+    assert.ok(text.lastIndexOf('row 3\n') < text.lastIndexOf('ETA'), JSON.stringify(text));
+    progress.log('after\n');
+    assert.ok(out.text().endsWith('after\n'), 'after stop, text goes straight out');
   });
 });
