@@ -82,7 +82,7 @@ describe('gather as a process', () => {
     for (const [argv, stdinFd] of runs) {
       const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...argv], { stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'] });
       let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const [code] = (await once(child, 'close')) as [number];
       if (stdinFd !== undefined) closeSync(stdinFd);
       assert.equal(code, 2, stderr);
