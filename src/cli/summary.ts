@@ -136,8 +136,14 @@ export class RunStats {
   }
 }
 
+/** The widest a summary line gets before the error counts move to a line of their own: an 80-column terminal. */
+const SUMMARY_WIDTH = 79;
+
 /**
- * A short human summary, two lines at most (counts, then latency), without a trailing newline.
+ * A short human summary, without a trailing newline: counts (with the errors by code), then
+ * latency. When the errors would make the first line wider than 79 columns, they go on indented
+ * lines of their own (`  timeout 3, refused 2, ...`), so the summary reads well on an 80-column
+ * terminal.
  *
  * @example
  * ```ts
@@ -150,10 +156,25 @@ export function formatSummary(s: RunSummary): string {
   const noun = s.total === 1 ? 'URL' : 'URLs';
   let head = `${s.total} ${noun} in ${formatDuration(s.elapsedMs)} (${formatRate(s.ratePerSec)}/s): ${s.ok} ok, ${s.failed} failed`;
   const codes = Object.entries(s.errors).map(([code, count]) => `${code} ${count}`);
-  if (codes.length > 0) head += ` (${codes.join(', ')})`;
+  const inline = ` (${codes.join(', ')})`;
+  if (codes.length > 0) head += head.length + inline.length <= SUMMARY_WIDTH ? inline : wrapped(codes);
   if (!s.latency) return head;
   const l = s.latency;
   return `${head}\nlatency p50 ${formatDuration(l.p50)}, p95 ${formatDuration(l.p95)}, p99 ${formatDuration(l.p99)}`;
+}
+
+/** Error counts on indented lines of their own, each at most {@link SUMMARY_WIDTH} wide. */
+function wrapped(codes: string[]): string {
+  let text = '';
+  let line = '';
+  for (const code of codes) {
+    if (line !== '' && line.length + code.length + 3 > SUMMARY_WIDTH) {
+      text += `\n${line},`;
+      line = '';
+    }
+    line += line === '' ? `  ${code}` : `, ${code}`;
+  }
+  return `${text}\n${line}`;
 }
 
 /**

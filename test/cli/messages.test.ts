@@ -45,7 +45,9 @@ describe('the output is never one of the inputs (issue 9 item 3)', () => {
   it('leaves an existing output file as it was when the run does not start', async () => {
     const output = join(dir, 'keep.jsonl');
     await writeFile(output, 'precious\n');
-    for (const argv of [['fetch', join(dir, 'missing.txt'), '-o', output], ['fetch', '-t', '0', `${server.url}/page/1`, '-o', output]]) {
+    const input = join(dir, 'urls-for-keep.txt');
+    await writeFile(input, `${server.url}/page/1\n`);
+    for (const argv of [['fetch', join(dir, 'missing.txt'), '-o', output], ['fetch', '-t', '0', input, '-o', output]]) {
       const result = await cliInProcess(argv);
       assert.equal(result.code, 2, result.stderr);
       assert.equal(readFileSync(output, 'utf8'), 'precious\n');

@@ -206,3 +206,22 @@ describe('createProgress', () => {
     assert.ok(out.text().endsWith('after\n'), 'after stop, text goes straight out');
   });
 });
+
+describe('formatSummary at 80 columns', () => {
+  it('moves many error codes to a line of their own so no line passes 79 columns', () => {
+    const stats = new RunStats();
+    for (const code of ['http', 'refused', 'dns', 'timeout', 'unsupported_scheme', 'invalid_url'] as const) stats.add(row(10, code));
+    for (let i = 0; i < 6; i++) stats.add(row(10));
+    const text = formatSummary(stats.summary(1680));
+    assert.equal(
+      text,
+      '12 URLs in 1.68 s (7.1/s): 6 ok, 6 failed\n  http 1, refused 1, dns 1, timeout 1, unsupported_scheme 1, invalid_url 1\nlatency p50 10 ms, p95 10 ms, p99 10 ms',
+    );
+    const many = new RunStats();
+    const codes = ['http', 'refused', 'dns', 'timeout', 'unsupported_scheme', 'invalid_url', 'tls', 'reset', 'too_large', 'bad_body', 'too_many_redirects'] as const;
+    codes.forEach((code, i) => { for (let k = 0; k <= i * 400; k++) many.add(row(1, code)); });
+    const lines = formatSummary(many.summary(1000)).split('\n');
+    assert.ok(lines.length >= 4, lines.join('\n'));
+    for (const line of lines) assert.ok(line.length <= 79, `${line.length}: ${line}`);
+  });
+});
