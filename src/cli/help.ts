@@ -1,4 +1,4 @@
-/** The examples at the end of `gather --help` and `gather fetch --help`. */
+/** The examples at the end of `gather --help` and `gather fetch --help`, each line within 80 columns. */
 
 /**
  * Examples for people: a file, stdin, CSV to a file, JSON API mode, shell completion.
@@ -10,12 +10,12 @@
  */
 export const FETCH_EXAMPLES = `
 Examples:
-  gather fetch urls.txt                          a file of URLs, one a line: a table on a terminal
-  gather fetch https://example.com/ https://example.org/
-  grep -h '^https' *.txt | gather fetch -        URLs on stdin; rows as JSONL when piped
-  gather fetch urls.txt -c 64 -t 10 -f csv -o pages.csv
-                                                 64 at a time, 10 s per URL, CSV to a file
-  gather fetch --json -H 'Authorization: Bearer T' https://api.example.com/users/1
-                                                 JSON API mode: the parsed body in a json field
-  eval "$(gather completion bash)"               tab completion (zsh: gather completion zsh)
+  gather fetch urls.txt                      a file of URLs, one a line
+  gather fetch https://example.com/          URLs as arguments
+  grep -h ^https *.txt | gather fetch -      URLs on stdin (JSONL when piped)
+  gather fetch urls.txt -f csv -o pages.csv  CSV to a file
+  gather fetch urls.txt -c 64 -t 10          64 at a time, 10 seconds per URL
+  gather fetch --json https://api.example.com/users/1
+                                             JSON API mode: body in a json field
+  eval "$(gather completion bash)"           tab completion (also: zsh)
 `;
