@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFixtureServer, type FixtureServer } from '../../src/fixture/index.js';
+import { fetchAll, type FetchOptions } from '../../src/http/index.js';
 import { cliInProcess, parseJsonl } from './cli-helpers.js';
 
 let server: FixtureServer;
@@ -74,6 +75,28 @@ describe('inputs (issue 10 item 3)', () => {
       assert.equal(result.code, 0);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, /^gather: warning: the input held no URL \(blank lines and lines starting with # are skipped\)$/m);
+    }
+  });
+});
+
+describe('--no-downgrade (issue 9 item 6)', () => {
+  it('asks the library for refuseDowngrade, or says in one line that this build has no such option', async () => {
+    // The http layer adds `refuseDowngrade` on its own branch; until then it refuses the option as unknown.
+    const supported = ((): boolean => {
+      try {
+        fetchAll([], { refuseDowngrade: true } as FetchOptions);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const result = await cliInProcess(['fetch', `${server.url}/page/1`, '--no-downgrade', '-q']);
+    if (supported) {
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(parseJsonl(result.stdout)[0].title, 'Page 1');
+    } else {
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, 'gather: --no-downgrade is not supported by this build of gather/http\n');
     }
   });
 });
