@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { COLOR_MODES, type ColorMode } from './color.js';
+import { visibleText } from './controls.js';
 import { UsageError } from './errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats/types.js';
 import { FETCH_EXAMPLES } from './help.js';
@@ -52,7 +53,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError) {
-      io.stderr.write(`${error.message}\n`);
+      // Messages quote what the user typed; a pasted escape sequence is shown, not obeyed.
+      io.stderr.write(`${visibleText(error.message)}\n`);
       return error.exitCode;
     }
     throw error;
@@ -160,5 +162,5 @@ function oneLine(text: string, command: string): string {
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .join(' ');
-  return `${command}: ${message} (see '${command} --help')\n`;
+  return `${command}: ${visibleText(message)} (see '${command} --help')\n`;
 }

@@ -157,3 +157,14 @@ describe('--version, --help and completion (issues 10 item 6, 14)', () => {
     for (const word of ['fetch', 'demo', 'serve', 'completion', '--concurrency', '--color']) assert.ok(stdout.includes(word), word);
   });
 });
+
+describe('messages quote what was typed without obeying it', () => {
+  it('an escape sequence in a flag value or a file name is shown as symbols', async () => {
+    for (const argv of [['fetch', '-t', '\u001b]0;owned\u0007'], ['fetch', 'missing-\u001b[2J.txt']]) {
+      const result = await cliInProcess(argv);
+      assert.equal(result.code, 2);
+      assert.doesNotMatch(result.stderr, /[\u0000-\u0009\u000b-\u001f]/, JSON.stringify(result.stderr));
+      assert.match(result.stderr, /\u241b/);
+    }
+  });
+});

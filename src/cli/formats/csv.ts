@@ -3,7 +3,7 @@
  * CSV-injection rule) and, on a terminal, control characters shown rather than obeyed.
  */
 import type { FetchRow } from '../../http/types.js';
-import { visibleText } from '../terminal.js';
+import { visibleText } from '../controls.js';
 import type { RowFormatter } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 /** `--format jsonl` (one JSON object a line) and the row object that `json` shares. */
 import type { FetchRow } from '../../http/types.js';
-import { escapeJsonControls } from '../terminal.js';
+import { escapeJsonControls } from '../controls.js';
 import type { RowFormatter } from './types.js';
 
 /**

@@ -5,7 +5,8 @@
  */
 import type { FetchRow } from '../../http/types.js';
 import { formatDuration } from '../summary.js';
-import { ANSI, clipEnd, clipUrl, padEndColumns, paint, visibleText } from '../terminal.js';
+import { visibleText } from '../controls.js';
+import { ANSI, clipEnd, clipUrl, padEndColumns, paint } from '../terminal.js';
 import type { RowFormatter } from './types.js';
 
 /**
