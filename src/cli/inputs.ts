@@ -213,13 +213,16 @@ function countFileUrls(file: UrlFile, max: number): number {
   return count + lines.length;
 }
 
+// A missing "file" that reads like a host name (example.com, api.example.org/v1) was probably
+// meant as a URL; common file extensions are not host names.
+const LOOKS_LIKE_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?(\/|$)/i;
+const FILE_EXTENSION = /\.(txt|csv|tsv|list|urls|json|jsonl|ndjson|log|md|gz|zip|html?)$/i;
+
 /** Map a filesystem error to the one-line message a user can act on. */
 function cannotRead(path: string, err: unknown): UsageError {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const reasons: Record<string, string> = {
-    ENOENT: /^[\w-]+(\.[\w-]+)+(\/|$)/.test(path) && !/\.(txt|csv|list|urls)$/i.test(path)
-      ? `no such file (to fetch it as a URL, write https://${path})`
-      : 'no such file',
+    ENOENT: LOOKS_LIKE_HOST.test(path) && !FILE_EXTENSION.test(path) ? `no such file (to fetch it as a URL, write https://${path})` : 'no such file',
     EISDIR: 'is a directory, expected a file of URLs, one per line',
     EACCES: 'permission denied',
     EPERM: 'permission denied',

@@ -181,8 +181,13 @@ describe('openInputs: arguments, files, stdin and --list', () => {
   });
 
   it('a missing file that looks like a host name suggests writing it as a URL', () => {
-    assert.throws(() => openInputs(['example.com'], [], Readable.from([])), {
-      message: "gather: cannot read 'example.com': no such file (to fetch it as a URL, write https://example.com)",
-    });
+    for (const name of ['example.com', 'api.example.org/v1/users', 'localhost.localdomain:8080/']) {
+      assert.throws(() => openInputs([name], [], Readable.from([])), {
+        message: `gather: cannot read '${name}': no such file (to fetch it as a URL, write https://${name})`,
+      });
+    }
+    for (const name of ['urls.txt', 'data.json', 'missing', 'dir/list.csv']) {
+      assert.throws(() => openInputs([name], [], Readable.from([])), { message: `gather: cannot read '${name}': no such file` });
+    }
   });
 });
