@@ -67,6 +67,8 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .version(packageVersion(), '-v, --version')
     .addHelpText('after', FETCH_EXAMPLES);
 
+  // A new fetch flag: an .addOption() below (durations through durationFlag, so all read alike), a
+  // field in FetchFlags, and its library option in the action's `fetch` object.
   program
     .command('fetch')
     .description('fetch the URLs given as arguments, in files (one a line; blank lines and # comments skipped), or on stdin')
