@@ -10,7 +10,7 @@ import { BATCH_BYTES } from './formats/sink.js';
 /**
  * Throws a {@link UsageError} when `path` is the same file as one of `inputs` (compared by device
  * and inode, so a symlink or a hard link to an input is caught too). A path that does not exist
- * yet is fine.
+ * yet is fine, and so is anything that is not a regular file (`/dev/null`, a FIFO).
  *
  * @example
  * ```ts
@@ -24,6 +24,8 @@ export function refuseInputAsOutput(path: string, inputs: readonly Stats[]): voi
   } catch {
     return; // missing (or unreadable): opening it says what is wrong
   }
+  // Only a regular file is destroyed by opening it for writing; /dev/null in and out is fine.
+  if (!target.isFile()) return;
   if (inputs.some((input) => input.dev === target.dev && input.ino === target.ino)) {
     throw new UsageError(`gather: '${path}' is also an input: writing rows there would destroy the URLs before they are read; choose another --output`);
   }

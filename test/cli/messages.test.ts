@@ -2,7 +2,7 @@
 // URLs as arguments, an empty input, serve's port errors, --version, --help, completion.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { linkSync, readFileSync, symlinkSync } from 'node:fs';
+import { linkSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFixtureServer, type FixtureServer } from '../../src/fixture/index.js';
 import { fetchAll, type FetchOptions } from '../../src/http/index.js';
+import { refuseInputAsOutput } from '../../src/cli/output-file.js';
 import { cliInProcess, parseJsonl } from './cli-helpers.js';
 
 let server: FixtureServer;
@@ -42,6 +43,10 @@ describe('the output is never one of the inputs (issue 9 item 3)', () => {
       assert.equal(server.stats().requests, 0, 'nothing fetched');
     });
   }
+
+  it('lets a device be both input and output: only a regular file is destroyed by writing', () => {
+    assert.doesNotThrow(() => refuseInputAsOutput('/dev/null', [statSync('/dev/null')]));
+  });
 
   it('leaves an existing output file as it was when the run does not start', async () => {
     const output = join(dir, 'keep.jsonl');
