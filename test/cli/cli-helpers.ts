@@ -61,14 +61,16 @@ function shellQuote(arg: string): string {
 /**
  * Runs `gather` under a pseudo-terminal of `columns` columns (util-linux `script`), so stdin,
  * stdout and stderr are all that terminal, as for a person at a shell. `type.text` is typed into
- * the terminal once `type.after` has appeared on it (a "\x04" is Ctrl-D). Resolves with the exit
+ * the terminal once `type.after` has appeared on it (a "\x04" is Ctrl-D); `stdinFrom` redirects
+ * stdin from a file instead (stdout and stderr stay the terminal). Resolves with the exit
  * status and everything the terminal showed.
  */
 export function cliInTerminal(
   argv: string[],
-  options: { columns?: number; env?: NodeJS.ProcessEnv; type?: { after: string; text: string } } = {},
+  options: { columns?: number; env?: NodeJS.ProcessEnv; type?: { after: string; text: string }; stdinFrom?: string } = {},
 ): Promise<{ code: number; output: string }> {
-  const command = [process.execPath, '--import', 'tsx', CLI_MAIN, ...argv].map(shellQuote).join(' ');
+  let command = [process.execPath, '--import', 'tsx', CLI_MAIN, ...argv].map(shellQuote).join(' ');
+  if (options.stdinFrom !== undefined) command += ` < ${shellQuote(options.stdinFrom)}`;
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...options.env };
   for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (options.env?.[name] === undefined) delete env[name];
   const child = spawn('script', ['-qfec', `stty cols ${options.columns ?? 80} rows 40; exec ${command}`, '/dev/null'], {

@@ -75,6 +75,17 @@ describe('gather fetch in a terminal', () => {
     assert.match(plain(result.output), /15 URLs in .*: 14 ok, 1 failed/);
   });
 
+  it('with stdin, whose size is unknown, shows the count, rate, ok/failed and elapsed time, no bar', async () => {
+    const urls = Array.from({ length: 8 }, (_, i) => `${base}/slow/${i}`);
+    const result = await cliInTerminal(['fetch', '-c', '1', '-f', 'jsonl'], { stdinFrom: await urlFile('stdin.txt', urls) });
+    assert.equal(result.code, 0, result.output);
+    const frames = plain(result.output).split(/[\r\n]/).filter((line) => / done \| /.test(line));
+    assert.ok(frames.length >= 2, result.output);
+    for (const frame of frames) assert.match(frame, /^\d+ done \| [\d.]+\/s \| \d+ ok, 0 failed \| \d+ s$/);
+    assert.doesNotMatch(plain(result.output), /%|ETA/);
+    assert.equal(plain(result.output).split('\n').filter((line) => line.includes('"ok":true')).length, 8, 'every row, above the display');
+  });
+
   it('colours the status by class on a terminal; NO_COLOR and --color never turn it off, --color always wins', async () => {
     const file = await urlFile('colour.txt', [`${base}/a`, `${base}/fail/2`]);
     const coloured = await cliInTerminal(['fetch', file, '-r', '0', '-q']);
