@@ -8,7 +8,7 @@
 import { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import type { FetchRow } from '../http/types.js';
-import { formatDuration } from './summary.js';
+import { formatDuration, formatRate } from './summary.js';
 
 /**
  * A progress display fed one row at a time.
@@ -143,10 +143,6 @@ export function linesAbove(progress: Progress): Writable {
 function formatSeconds(seconds: number | string): string {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '-';
   return seconds < 60 ? `${Math.round(seconds)} s` : formatDuration(seconds * 1000);
-}
-
-function formatRate(perSec: number): string {
-  return perSec < 99.95 ? perSec.toFixed(1) : String(Math.round(perSec));
 }
 
 // The rate is measured over roughly the last 5 seconds (samples at most every 250 ms), so it

@@ -201,7 +201,14 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(totalMinutes / 60)}h ${String(totalMinutes % 60).padStart(2, '0')}m`;
 }
 
-/** Requests per second: one decimal below 100 (`16.3`), whole numbers above (`1234`). */
-function formatRate(rate: number): string {
+/**
+ * Requests per second: one decimal below 100 (`16.3`), whole numbers above (`1234`).
+ *
+ * @example
+ * ```ts
+ * formatRate(16.28); // "16.3"
+ * ```
+ */
+export function formatRate(rate: number): string {
   return rate < 99.95 ? rate.toFixed(1) : String(Math.round(rate));
 }
