@@ -4,7 +4,9 @@
  * opened and checked before anything is fetched or any output file touched, so a bad path is a
  * usage error up front; every file opened is closed, on every path.
  */
-import { closeSync, fstatSync, openSync, readSync, createReadStream, type Stats } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { UsageError } from './errors.js';
 import { LineSplitter, maxLineBytes, readUrlLines, type ReadUrlLinesOptions } from './url-reader.js';
 
@@ -71,15 +73,29 @@ class UrlFile {
     }
   }
 
+  #stream: Readable | undefined;
+
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    closeSync(this.fd);
+    // A stream that owns the descriptor closes it itself (and would fail closing it a second time).
+    if (this.#stream) this.#stream.destroy();
+    else closeSync(this.fd);
   }
 
-  /** The descriptor was closed by its owner (a read stream with autoClose): never close it again. */
-  released(): void {
-    this.#open = false;
+  /**
+   * A stream over the descriptor, for a file that may block; the stream owns the descriptor from
+   * then on. A FIFO is read as a pipe (non-blocking, like a piped stdin), so that stopping early
+   * never leaves a read blocked in the thread pool, keeping the process alive until the writer
+   * writes again; a device through an fs stream.
+   */
+  stream(): Readable {
+    this.#stream ??= (
+      this.stats.isFIFO() ? new Socket({ fd: this.fd, readable: true, writable: false }) : createReadStream('', { fd: this.fd, highWaterMark: 64 * 1024 })
+    ).on('close', () => {
+      this.#open = false;
+    });
+    return this.#stream;
   }
 }
 
@@ -119,7 +135,7 @@ export function openInputs(args: readonly string[], lists: readonly string[], st
     const { file } = part;
     if (file.stats.isFile()) return readFileLines(file, max);
     // FIFOs and character devices (`<(cmd)`, /dev/stdin) may block: read them asynchronously.
-    return readUrlLines(createReadStream('', { fd: file.fd, highWaterMark: 64 * 1024 }).on('close', () => file.released()), options);
+    return readUrlLines(file.stream(), options);
   });
   const countable = parts.every((p) => 'url' in p || ('file' in p && p.file.stats.isFile()));
   return {
@@ -157,9 +173,47 @@ function chain(sources: Array<AsyncIterable<string> | Iterable<string>>): AsyncI
       for (const source of sources as Iterable<string>[]) yield* source;
     })();
   }
-  return (async function* (): AsyncGenerator<string> {
-    for (const source of sources) yield* source;
-  })();
+  return new ChainedSources(sources);
+}
+
+/**
+ * Several sources read one after the other, as one async iterator. Not an async generator: a
+ * generator's return() waits behind a pending next(), so stopping while stdin or a pipe is idle
+ * would hang; here return() goes straight to the source being read, which ends its pending read.
+ */
+class ChainedSources implements AsyncIterableIterator<string> {
+  readonly #sources: Array<AsyncIterable<string> | Iterable<string>>;
+  #index = 0;
+  #current: AsyncIterator<string> | Iterator<string> | undefined;
+
+  constructor(sources: Array<AsyncIterable<string> | Iterable<string>>) {
+    this.#sources = sources;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<string>> {
+    while (this.#index < this.#sources.length) {
+      const source = this.#sources[this.#index];
+      this.#current ??= Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+      const result = await this.#current.next();
+      if (!result.done) return result;
+      this.#current = undefined;
+      this.#index += 1;
+    }
+    return { done: true, value: undefined };
+  }
+
+  async return(): Promise<IteratorResult<string>> {
+    const current = this.#current;
+    this.#index = this.#sources.length;
+    this.#current = undefined;
+    // Sources not started hold nothing but their file, which UrlInputs.close() closes.
+    await current?.return?.();
+    return { done: true, value: undefined };
+  }
 }
 
 /** How much of a URL file one synchronous read takes. */

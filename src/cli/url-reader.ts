@@ -107,6 +107,8 @@ class UrlLineIterator implements AsyncIterableIterator<string> {
   #done = false;
   // A pull from the source in progress; later next() calls queue behind it, so lines keep their order.
   #filling: Promise<IteratorResult<string>> | null = null;
+  // return() or throw() was called: the consumer wants nothing more.
+  #stopped = false;
 
   constructor(input: AsyncIterable<Buffer | Uint8Array | string>, max: number) {
     this.#input = input;
@@ -166,21 +168,33 @@ class UrlLineIterator implements AsyncIterableIterator<string> {
         if (this.#done) return { done: true, value: undefined };
       }
     } catch (err) {
-      // A failing source (EIO mid-file) ends the iteration; the error goes to the consumer.
+      // A failing source (EIO mid-file) ends the iteration; the error goes to the consumer, unless
+      // the consumer stopped first and the error is the input being destroyed for it.
+      const stopped = this.#stopped;
       this.#done = true;
       this.#batch = [];
+      if (stopped) return { done: true, value: undefined };
       throw err;
     }
   }
 
   async #close(): Promise<void> {
-    if (this.#filling) await this.#filling.catch(() => undefined);
+    this.#stopped = true;
+    if (this.#filling) {
+      // A read is waiting for data that may never come (an idle pipe, a terminal): stopping must
+      // not wait for it. Destroying the input ends that read now; an input that cannot be
+      // destroyed is waited for.
+      const input = this.#input as { destroy?: () => void };
+      if (typeof input.destroy === 'function') input.destroy();
+      await this.#filling.catch(() => undefined);
+    }
     const wasDone = this.#done;
     this.#done = true;
     this.#batch = [];
     this.#pos = 0;
     if (!wasDone && this.#source?.return) await this.#source.return();
   }
+
 }
 
 /**
