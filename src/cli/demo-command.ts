@@ -38,15 +38,15 @@ export async function runDemo(io: CliIo): Promise<number> {
       'ftp://files.gather.invalid/report.pdf',
       'not a url',
     ];
+    // Each header line fits in 80 columns, like the table under it.
     io.stderr.write(
-      `gather demo: the seed's scraper against the fixture server at ${base}\n` +
-        `${urls.length} URLs, ${CONCURRENCY} at a time, ${TIMEOUT_MS / 1000} s timeout per URL; ` +
-        `names under .gather.invalid resolve to 127.0.0.1 through an injected DNS lookup\n\n`,
+      `gather demo: the seed's scraper against the fixture server (${base.replace('http://', '')})\n` +
+        `${urls.length} URLs, ${CONCURRENCY} at a time, ${TIMEOUT_MS / 1000} s per URL; *.gather.invalid resolves to 127.0.0.1\n\n`,
     );
     const lookup = createFixtureLookup({ hosts: { '*.gather.invalid': '127.0.0.1' } });
     const status = await runFetch(
       urls,
-      { fetch: { concurrency: CONCURRENCY, timeout: TIMEOUT_MS, retries: 1, lookup }, format: 'table', columns: 120 },
+      { fetch: { concurrency: CONCURRENCY, timeout: TIMEOUT_MS, retries: 1, lookup }, format: 'table', columns: 80, total: urls.length },
       io,
     );
     // Failures are part of the story; only an interruption is not a successful demo.

@@ -1,22 +1,38 @@
 /**
  * `gather fetch`: URLs in, one row per URL out, in input order, streamed as rows finish. The data
- * goes to stdout (or --output) and nothing else does; progress and the summary go to stderr.
+ * goes to stdout (or --output) and nothing else does; progress, hints and the summary go to stderr.
+ *
+ * The order of a run is the point of this module: inputs opened, output checked against them,
+ * options checked (by creating the lazy run), and only then is the output file opened, which
+ * truncates it. A usage error at any step leaves every file as it was.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { Writable } from 'node:stream';
+import type { Stats } from 'node:fs';
 import { isCancellation } from '../core/errors.js';
-import { fetchAll, type FetchOptions } from '../http/index.js';
+import { fetchAll, type FetchOptions, type FetchRun } from '../http/index.js';
+import { wantsColor, type ColorMode } from './color.js';
 import { UsageError } from './errors.js';
-import { BATCH_BYTES, createRowWriter, type OutputFormat } from './formats.js';
+import { createRowWriter, type OutputFormat } from './formats.js';
+import { openInputs } from './inputs.js';
 import { EXIT, interruptedStatus, type CliIo } from './io.js';
-import type { Progress } from './progress.js';
+import { openOutput, refuseInputAsOutput } from './output-file.js';
+import { createProgress, linesAbove, NO_PROGRESS } from './progress.js';
 import { formatSummary, RunStats } from './summary.js';
 
-const NO_PROGRESS: Progress = { tick() {}, stop() {} };
+/**
+ * The library options the CLI passes. `refuseDowngrade` (`--no-downgrade`) is named here as well
+ * as in `FetchOptions`, so the flag compiles against a gather/http that does not have it yet; such
+ * a library refuses the unknown option and the CLI says so in one line.
+ *
+ * @example
+ * ```ts
+ * const options: CliFetchOptions = { concurrency: 32, timeout: 10_000, refuseDowngrade: true };
+ * ```
+ */
+export type CliFetchOptions = Omit<FetchOptions, 'signal'> & { refuseDowngrade?: boolean };
 
 /** What `gather fetch` was asked to do, flags parsed. */
 export interface FetchCommandOptions {
-  fetch: Omit<FetchOptions, 'signal'>;
+  fetch: CliFetchOptions;
   /** Default: table when the output is a terminal, JSONL otherwise. */
   format?: OutputFormat;
   output?: string;
@@ -24,8 +40,49 @@ export interface FetchCommandOptions {
   failFast?: boolean;
   /** No progress bar and no summary: rows only. */
   quiet?: boolean;
+  /** Show the progress bar when stderr is a terminal. Default true. */
+  progress?: boolean;
   /** Table width when the output is not a terminal (a terminal's own width wins). Default 100. */
   columns?: number;
+  /** `--color`; default 'auto'. */
+  color?: ColorMode;
+  /** `--csv-raw`: no neutralising of formula-like CSV cells. */
+  csvRaw?: boolean;
+  /** The number of URLs, or how to count them; asked only when the progress bar is shown. */
+  total?: number | (() => number);
+  /** The files the URLs come from: the output may not be one of them. */
+  inputFiles?: readonly Stats[];
+}
+
+/**
+ * `gather fetch [inputs...] [-l FILE]...`: opens the inputs (URLs, files, `-`), says so when it
+ * waits on a terminal, runs {@link runFetch}, and closes every input whatever happens.
+ *
+ * @example
+ * ```ts
+ * const status = await runFetchCommand(['urls.txt', 'https://example.com/'], [], { fetch: {} }, io);
+ * ```
+ */
+export async function runFetchCommand(args: readonly string[], lists: readonly string[], options: FetchCommandOptions, io: CliIo): Promise<number> {
+  const inputs = openInputs(args, lists, io.stdin);
+  try {
+    if (inputs.readsTerminal) {
+      io.stderr.write("gather: reading URLs from the terminal, one a line; Ctrl-D ends (or pass URLs or files: see 'gather fetch --help')\n");
+    }
+    return await runFetch(
+      inputs.urls,
+      {
+        ...options,
+        ...(inputs.countable ? { total: inputs.count } : {}),
+        // Someone typing URLs at the terminal needs its lines for the echo, not for a bar.
+        ...(inputs.readsTerminal ? { progress: false } : {}),
+        inputFiles: inputs.files,
+      },
+      io,
+    );
+  } finally {
+    inputs.close();
+  }
 }
 
 /**
@@ -35,30 +92,34 @@ export interface FetchCommandOptions {
  *
  * @example
  * ```ts
- * const status = await runFetch(urlsFromFile, { fetch: { concurrency: 32 }, format: 'jsonl' }, io);
+ * const status = await runFetch(['https://example.com/'], { fetch: { concurrency: 32 }, format: 'jsonl' }, io);
  * ```
  */
 export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, options: FetchCommandOptions, io: CliIo): Promise<number> {
-  const out = options.output ? openOutput(options.output) : io.stdout;
   const toTerminal = !options.output && io.stdout.isTTY === true;
   const format = options.format ?? (toTerminal ? 'table' : 'jsonl');
+  if (options.output) refuseInputAsOutput(options.output, options.inputFiles ?? []);
+  const run = startRun(urls, { ...options.fetch, signal: io.signal });
+  // Only now, every argument checked, may the output file be created or truncated.
+  const file = options.output ? openOutput(options.output) : undefined;
+
+  const total = typeof options.total === 'function' && showsProgress(options, io) ? options.total() : options.total;
+  const progress = showsProgress(options, io) ? createProgress(io.stderr as NodeJS.WriteStream, typeof total === 'number' ? total : undefined) : NO_PROGRESS;
+  // Rows bound for the terminal that shows the bar are printed above it.
+  const out = file ?? (toTerminal && progress !== NO_PROGRESS ? linesAbove(progress) : io.stdout);
   const writer = createRowWriter(format, out, {
     json: options.fetch.json === true,
-    color: toTerminal && format === 'table',
+    color: format === 'table' && wantsColor(options.color ?? 'auto', toTerminal, io.env ?? process.env),
+    terminal: toTerminal,
+    csvRaw: options.csvRaw === true,
     endStream: out !== io.stdout,
     batch: true,
     ...(options.columns !== undefined && !toTerminal ? { columns: options.columns } : {}),
+    ...(toTerminal && io.stdout.columns ? { columns: io.stdout.columns } : {}),
+    ...(typeof total === 'number' ? { total } : {}),
   });
-  // A live bar and a table on one terminal would overwrite each other's lines: the table wins.
-  const sameTerminal = format === 'table' && toTerminal;
-  // The progress line (and cli-progress) is loaded only for a terminal: piped stderr gets nothing.
-  const showProgress = !options.quiet && !sameTerminal && (io.stderr as NodeJS.WriteStream).isTTY === true;
-  const progress: Progress = showProgress
-    ? (await import('./progress.js')).createProgress(io.stderr as NodeJS.WriteStream, undefined)
-    : NO_PROGRESS;
   const stats = new RunStats();
   const started = performance.now();
-  const run = fetchAll(urls, { ...options.fetch, signal: io.signal });
   let status: number = EXIT.ok;
   try {
     for await (const row of run) {
@@ -75,8 +136,11 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     if (!isCancellation(error)) throw error;
     status = interruptedStatus(io.signal);
   } finally {
-    progress.stop();
     await writer.end();
+    progress.stop();
+  }
+  if (stats.summary(0).total === 0 && status < EXIT.interrupted) {
+    io.stderr.write('gather: warning: the input held no URL (blank lines and lines starting with # are skipped)\n');
   }
   if (!options.quiet) {
     const summary = formatSummary(stats.summary(performance.now() - started));
@@ -86,68 +150,21 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
 }
 
 /**
- * The `--output` file, as a Writable whose writes are plain `fs.writeSync` calls (what node does
- * for a stdout redirected to a file). The rows come in batches of kilobytes; a synchronous write
- * of one costs microseconds, where each write of an `fs.WriteStream` is a round trip through
- * libuv's thread pool, a thread to wake on cores that are busy fetching.
+ * The lazy run; its options are checked now. A library without `refuseDowngrade` (before the
+ * http layer adds it) refuses it as an unknown option: that becomes a usage error naming the flag.
  */
-function openOutput(path: string): Writable {
-  let fd: number;
+function startRun(urls: AsyncIterable<string> | Iterable<string>, options: CliFetchOptions & { signal?: AbortSignal }): FetchRun {
   try {
-    fd = openSync(path, 'w');
+    return fetchAll(urls, options as FetchOptions);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message);
-    throw new UsageError(`gather: cannot write '${path}': ${why}`);
+    if (error instanceof TypeError && /`refuseDowngrade`/.test(error.message)) {
+      throw new UsageError('gather: --no-downgrade is not supported by this build of gather/http');
+    }
+    throw error;
   }
-  let open = true;
-  const close = (): void => {
-    if (open) closeSync(fd);
-    open = false;
-  };
-  return new Writable({
-    // Room for the writer's biggest batches (half of this), so a batch never has to wait.
-    highWaterMark: 2 * BATCH_BYTES,
-    // Text goes to the file as is: no Buffer made of it first.
-    decodeStrings: false,
-    write(chunk: Buffer | string, _encoding, callback) {
-      try {
-        writeFully(fd, chunk);
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    final(callback) {
-      try {
-        close();
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-    destroy(error, callback) {
-      try {
-        close();
-      } catch {
-        // the stream's own error, if any, is the one to report
-      }
-      callback(error);
-    },
-  });
 }
 
-/** Writes all of `data` (a write to a file may, rarely, take less than it was given). */
-function writeFully(fd: number, data: Buffer | string): void {
-  let bytes: Buffer;
-  let written: number;
-  if (typeof data === 'string') {
-    written = writeSync(fd, data);
-    if (written === Buffer.byteLength(data)) return;
-    bytes = Buffer.from(data);
-  } else {
-    bytes = data;
-    written = 0;
-  }
-  while (written < bytes.length) written += writeSync(fd, bytes, written);
+/** The bar goes on stderr when it is a terminal and nothing asks for silence. */
+function showsProgress(options: FetchCommandOptions, io: CliIo): boolean {
+  return !options.quiet && options.progress !== false && io.stderr.isTTY === true;
 }

@@ -5,7 +5,9 @@
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** The environment (`NO_COLOR`, `FORCE_COLOR`, `TERM`); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
   /** Aborts on SIGINT / SIGTERM (main.ts wires it); the abort reason names the signal. */
   signal?: AbortSignal;
 }

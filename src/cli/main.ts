@@ -24,6 +24,7 @@ try {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
+    env: process.env,
     signal: controller.signal,
   });
   process.exitCode = status;

@@ -1,18 +1,21 @@
 /**
  * The `gather` command line: flags parsed by commander, errors turned into one clear line and an
  * exit status, never a stack trace. `runCli` takes its arguments and streams, so tests run it
- * in-process.
+ * in-process. Each command's module is imported when that command runs (all of it before the run
+ * starts), so `gather --help` or `gather completion` loads no HTTP client.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { VERSION } from '../http/options.js';
+import { COLOR_MODES, type ColorMode } from './color.js';
+import { visibleText } from './controls.js';
 import { UsageError } from './errors.js';
-import { runFetch } from './fetch-command.js';
-import { OUTPUT_FORMATS } from './formats.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './formats/types.js';
+import { FETCH_EXAMPLES } from './help.js';
 import { EXIT, type CliIo } from './io.js';
-import { bytesFlag, choiceFlag, durationFlag, headerFlag, integerFlag } from './parse.js';
-import { openUrlSource } from './url-reader.js';
+import { bytesFlag, choiceFlag, collectFlag, durationFlag, headerFlag, integerFlag, portFlag } from './parse.js';
+import { packageVersion } from './version.js';
 
 interface FetchFlags {
+  list?: string[];
   concurrency: number;
   perHost?: number;
   timeout?: number;
@@ -21,8 +24,11 @@ interface FetchFlags {
   maxBytes?: number;
   header?: Record<string, string>;
   json?: boolean;
-  format?: (typeof OUTPUT_FORMATS)[number];
+  downgrade: boolean;
+  format?: OutputFormat;
   output?: string;
+  color: ColorMode;
+  csvRaw?: boolean;
   failFast?: boolean;
   quiet?: boolean;
 }
@@ -43,12 +49,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return status;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // commander already printed its message (help, version, or "error: ...") through io.stderr
+      // commander already printed its message (help, version, or the one-line error) through io
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError) {
-      io.stderr.write(`${error.message}\nRun 'gather --help' for usage.\n`);
-      return EXIT.usage;
+      // Messages quote what the user typed; a pasted escape sequence is shown, not obeyed.
+      io.stderr.write(`${visibleText(error.message)}\n`);
+      return error.exitCode;
     }
     throw error;
   }
@@ -57,39 +64,38 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
   const program = new Command('gather')
     .description('Fetch many URLs concurrently: one result row per URL, in input order.')
-    .version(VERSION, '-v, --version')
-    .showHelpAfterError("Run 'gather --help' for usage.")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    });
+    .version(packageVersion(), '-v, --version')
+    .addHelpText('after', FETCH_EXAMPLES);
 
+  // A new fetch flag: an .addOption() below (durations through durationFlag, so all read alike), a
+  // field in FetchFlags, and its library option in the action's `fetch` object.
   program
     .command('fetch')
-    .description('fetch every URL of FILE (one a line; blank lines and # comments skipped), or of stdin')
-    .argument('[file]', "file of URLs, or '-' for stdin (the default)")
+    .description('fetch the URLs given as arguments, in files (one a line; blank lines and # comments skipped), or on stdin')
+    .argument('[inputs...]', "URLs (http:// or https://), files of URLs, or '-' for stdin (the default when none is given)")
+    .addOption(new Option('-l, --list <file>', 'a file of URLs, read after the arguments (repeatable)').argParser(collectFlag))
     .addOption(new Option('-c, --concurrency <n>', 'URLs fetched at once').argParser(integerFlag(1)).default(16))
     .addOption(new Option('--per-host <n>', 'requests at once to one host (default: unlimited)').argParser(integerFlag(1, true)))
-    .addOption(new Option('-t, --timeout <duration>', 'deadline per URL, e.g. 10s (default 60s)').argParser(durationFlag))
+    .addOption(new Option('-t, --timeout <duration>', 'deadline per URL in seconds, or with a unit: 10, 0.5, 1500ms, 2m (default 60)').argParser(durationFlag))
     .addOption(new Option('-r, --retries <n>', 'retries on transient failures (reset, 429, 502-504) (default 2)').argParser(integerFlag(0)))
     .addOption(new Option('--max-redirects <n>', 'redirects followed per URL (default 10)').argParser(integerFlag(0)))
     .addOption(new Option('--max-bytes <size>', 'body bytes read per URL after decompression, e.g. 10m (default 10m)').argParser(bytesFlag))
     .addOption(new Option('-H, --header <header>', 'request header "Name: value" (repeatable)').argParser(headerFlag))
     .option('--json', 'parse JSON bodies into a json field (API mode)')
-    .addOption(
-      new Option('-f, --format <format>', 'table | jsonl | csv | json (default: table on a terminal, else jsonl)').argParser(
-        choiceFlag(OUTPUT_FORMATS),
-      ),
-    )
-    .option('-o, --output <file>', 'write rows to FILE instead of stdout')
+    .option('--no-downgrade', 'refuse a redirect from https to http (error code downgrade)')
+    .addOption(new Option('-f, --format <format>', 'table | jsonl | csv | json (default: table on a terminal, else jsonl)').argParser(choiceFlag(OUTPUT_FORMATS)))
+    .option('-o, --output <file>', 'write rows to FILE instead of stdout (never one of the inputs)')
+    .addOption(new Option('--color <when>', 'auto | always | never (NO_COLOR and FORCE_COLOR are honoured)').argParser(choiceFlag(COLOR_MODES)).default('auto'))
+    .option('--csv-raw', "write CSV cells starting with = + - @ as they are (default: prefixed with ')")
     .option('--fail-fast', 'stop at the first failed URL (default: collect every error)')
     .option('-q, --quiet', 'no progress bar, no summary')
-    .action(async (file: string | undefined, flags: FetchFlags) => {
-      const urls = await openUrlSource(file, io.stdin);
+    .addHelpText('after', FETCH_EXAMPLES)
+    .action(async (inputs: string[], flags: FetchFlags) => {
+      const { runFetchCommand } = await import('./fetch-command.js');
       setStatus(
-        await runFetch(
-          urls,
+        await runFetchCommand(
+          inputs,
+          flags.list ?? [],
           {
             fetch: {
               concurrency: flags.concurrency,
@@ -100,9 +106,13 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
               maxBytes: flags.maxBytes,
               headers: flags.header,
               json: flags.json === true,
+              // Only when asked: the option is the http layer's, and absent means its default.
+              ...(flags.downgrade === false ? { refuseDowngrade: true } : {}),
             },
             format: flags.format,
             output: flags.output,
+            color: flags.color,
+            csvRaw: flags.csvRaw === true,
             failFast: flags.failFast === true,
             quiet: flags.quiet === true,
           },
@@ -114,23 +124,45 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
   program
     .command('demo')
     .description("start the embedded fixture server and run the seed's scraper story against it")
-    // Loaded when used: the fixture server is no part of `gather fetch`'s start-up.
     .action(async () => setStatus(await (await import('./demo-command.js')).runDemo(io)));
 
   program
     .command('serve')
     .description('run the fixture server alone (a small loopback internet: pages, faults, delays)')
-    .addOption(new Option('-p, --port <port>', 'port (default: a free one)').argParser(integerFlag(0)).default(0))
+    .addOption(new Option('-p, --port <port>', 'port, 0 to 65535 (default: a free one)').argParser(portFlag).default(0))
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (flags: { port: number; host: string }) => setStatus(await (await import('./serve-command.js')).runServe(flags, io)));
 
-  // Subcommands inherit the overrides so their errors come back here too.
-  for (const command of program.commands) {
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(gather completion bash)"')
+    .argument('<shell>', 'bash or zsh', choiceFlag(['bash', 'zsh'] as const))
+    .action(async (shell: 'bash' | 'zsh') => {
+      io.stdout.write((await import('./completion.js')).completionScript(shell, program));
+    });
+
+  // Every command reports through io, in one line, and comes back here instead of exiting.
+  for (const command of [program, ...program.commands]) {
+    const name = command === program ? 'gather' : `gather ${command.name()}`;
     command.exitOverride().configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(oneLine(text, name)),
     });
-    command.showHelpAfterError(`Run 'gather ${command.name()} --help' for usage.`);
   }
   return program;
+}
+
+/**
+ * commander's error (`error: unknown option '--x'\n(Did you mean --y?)`) as one line that names
+ * the command and where to read more.
+ */
+function oneLine(text: string, command: string): string {
+  const message = text
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+  return `${command}: ${visibleText(message)} (see '${command} --help')\n`;
 }

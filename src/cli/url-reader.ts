@@ -3,9 +3,6 @@
  * constant memory, without ever throwing on strange bytes. Every odd line becomes a URL string that
  * the fetcher reports as a per-row error, so one bad line never aborts a million-line run.
  */
-import { readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { UsageError } from './errors.js';
 
 /** Default cap on one line: 64 KiB. Real URLs stay far below it (browsers cap around 2 MB, most servers at 8 KB). */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -78,8 +75,15 @@ export function readUrlLines(
   return new UrlLineIterator(input as AsyncIterable<Buffer | Uint8Array | string>, maxLineBytes(options));
 }
 
-/** The line cap of `options`, checked. */
-function maxLineBytes(options: ReadUrlLinesOptions): number {
+/**
+ * The line cap of `options`, checked.
+ *
+ * @example
+ * ```ts
+ * maxLineBytes({}); // 65536
+ * ```
+ */
+export function maxLineBytes(options: ReadUrlLinesOptions): number {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!Number.isSafeInteger(max) || max < 1) {
     throw new RangeError(`maxLineBytes must be a positive integer, got ${String(options.maxLineBytes)}`);
@@ -103,6 +107,8 @@ class UrlLineIterator implements AsyncIterableIterator<string> {
   #done = false;
   // A pull from the source in progress; later next() calls queue behind it, so lines keep their order.
   #filling: Promise<IteratorResult<string>> | null = null;
+  // return() or throw() was called: the consumer wants nothing more.
+  #stopped = false;
 
   constructor(input: AsyncIterable<Buffer | Uint8Array | string>, max: number) {
     this.#input = input;
@@ -162,28 +168,48 @@ class UrlLineIterator implements AsyncIterableIterator<string> {
         if (this.#done) return { done: true, value: undefined };
       }
     } catch (err) {
-      // A failing source (EIO mid-file) ends the iteration; the error goes to the consumer.
+      // A failing source (EIO mid-file) ends the iteration; the error goes to the consumer, unless
+      // the consumer stopped first and the error is the input being destroyed for it.
+      const stopped = this.#stopped;
       this.#done = true;
       this.#batch = [];
+      if (stopped) return { done: true, value: undefined };
       throw err;
     }
   }
 
   async #close(): Promise<void> {
-    if (this.#filling) await this.#filling.catch(() => undefined);
+    this.#stopped = true;
+    if (this.#filling) {
+      // A read is waiting for data that may never come (an idle pipe, a terminal): stopping must
+      // not wait for it. Destroying the input ends that read now; an input that cannot be
+      // destroyed is waited for.
+      const input = this.#input as { destroy?: () => void };
+      if (typeof input.destroy === 'function') input.destroy();
+      await this.#filling.catch(() => undefined);
+    }
     const wasDone = this.#done;
     this.#done = true;
     this.#batch = [];
     this.#pos = 0;
     if (!wasDone && this.#source?.return) await this.#source.return();
   }
+
 }
 
 /**
  * Splits bytes into URL lines, synchronously, holding at most one line (capped at `max + 1`
  * bytes) between chunks. All the line rules of {@link readUrlLines} live here.
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const splitter = new LineSplitter(DEFAULT_MAX_LINE_BYTES);
+ * splitter.push(Buffer.from('https://a/\n# note\nhttps://b'), lines);
+ * splitter.end(lines); // lines: ['https://a/', 'https://b']
+ * ```
  */
-class LineSplitter {
+export class LineSplitter {
   readonly #max: number;
   // The current line: the pieces kept so far (at most max + 1 bytes, the extra one so a trailing
   // "\r" of a line of exactly `max` bytes does not make it look over-long), its full length, and
@@ -264,112 +290,6 @@ class LineSplitter {
     if (text === '' || text.startsWith('#')) return null;
     return text;
   }
-}
-
-/**
- * Open the URL list for `gather fetch`: a file path, or stdin for `-` or no argument. The file is
- * opened (and checked not to be a directory) before this resolves, so a bad path is reported as a
- * {@link UsageError} (exit 2) before any fetching starts.
- *
- * The returned iterable reads lazily; iterating it to the end (or breaking out of the loop) closes
- * the file. A regular file is read synchronously, a chunk at a time (a plain iterable); stdin,
- * pipes and devices asynchronously (an async iterable): `for await` takes either.
- *
- * @example
- * ```ts
- * const urls = await openUrlSource(argv[0], process.stdin); // throws UsageError for a missing file
- * for await (const url of urls) queue(url);
- * ```
- * Messages look like `gather: cannot read 'x.txt': no such file`.
- */
-export async function openUrlSource(
-  pathOrDash: string | undefined,
-  stdin: NodeJS.ReadableStream,
-  options: ReadUrlLinesOptions = {},
-): Promise<AsyncIterable<string> | Iterable<string>> {
-  if (pathOrDash === undefined || pathOrDash === '-') return readUrlLines(stdin, options);
-  const max = maxLineBytes(options);
-
-  let handle: FileHandle;
-  let isRegularFile = false;
-  try {
-    handle = await open(pathOrDash, 'r');
-  } catch (err) {
-    throw cannotRead(pathOrDash, err);
-  }
-  try {
-    // On Linux, open() succeeds on a directory and only read() fails (EISDIR), which would happen
-    // mid-run; stat now so the user gets the usage error up front.
-    const stats = await handle.stat();
-    if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    isRegularFile = stats.isFile();
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    throw cannotRead(pathOrDash, err);
-  }
-  // FIFOs and character devices (`<(cmd)`, /dev/stdin) are fine: only directories are refused.
-  // A regular file is read synchronously, a chunk at a time: a read from the page cache takes
-  // microseconds, and a synchronous source spares the fetcher a promise or more per URL. Anything
-  // that may block (a pipe, a terminal) is read asynchronously.
-  if (isRegularFile) return readFileLines(handle, max);
-  return readUrlLines(handle.createReadStream({ highWaterMark: 64 * 1024 }), options);
-}
-
-/** How much of a URL file one synchronous read takes. */
-const FILE_CHUNK_BYTES = 64 * 1024;
-
-/**
- * The lines of an opened regular file, read synchronously a chunk at a time (memory: one chunk
- * and one line), with the rules of {@link readUrlLines}. The file is closed at the end, on an
- * error, or when the consumer stops early.
- */
-function* readFileLines(handle: FileHandle, max: number): Generator<string, void, undefined> {
-  const splitter = new LineSplitter(max);
-  const lines: string[] = [];
-  try {
-    for (;;) {
-      // A new buffer per chunk: the splitter keeps views of the previous one for a line cut in two.
-      const chunk = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
-      const read = readSync(handle.fd, chunk, 0, chunk.length, null);
-      if (read === 0) {
-        splitter.end(lines);
-        yield* lines;
-        return;
-      }
-      splitter.push(chunk.subarray(0, read), lines);
-      yield* lines;
-      lines.length = 0;
-    }
-  } finally {
-    handle.close().catch(() => undefined);
-  }
-}
-
-/** Map a filesystem error to the one-line message a user can act on. */
-function cannotRead(path: string, err: unknown): UsageError {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  let reason: string;
-  switch (code) {
-    case 'ENOENT':
-      reason = 'no such file';
-      break;
-    case 'EISDIR':
-      reason = 'is a directory, expected a file of URLs, one per line';
-      break;
-    case 'EACCES':
-    case 'EPERM':
-      reason = 'permission denied';
-      break;
-    case 'ENOTDIR':
-      reason = 'a part of the path is not a directory';
-      break;
-    case 'ELOOP':
-      reason = 'too many levels of symbolic links';
-      break;
-    default:
-      reason = err instanceof Error ? err.message : String(err);
-  }
-  return new UsageError(`gather: cannot read '${path}': ${reason}`, { cause: err });
 }
 
 function toBuffer(chunk: Buffer | Uint8Array | string): Buffer {

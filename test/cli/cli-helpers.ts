@@ -52,3 +52,59 @@ export function parseJsonl(text: string): Record<string, unknown>[] {
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** Quotes `arg` for a POSIX shell. */
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs `gather` under a pseudo-terminal of `columns` columns (util-linux `script`), so stdin,
+ * stdout and stderr are all that terminal, as for a person at a shell. `type.text` is typed into
+ * the terminal once `type.after` has appeared on it (a "\x04" is Ctrl-D); `stdinFrom` redirects
+ * stdin from a file instead (stdout and stderr stay the terminal). Resolves with the exit
+ * status and everything the terminal showed.
+ */
+export function cliInTerminal(
+  argv: string[],
+  options: { columns?: number; env?: NodeJS.ProcessEnv; type?: { after: string; text: string }; stdinFrom?: string } = {},
+): Promise<{ code: number; output: string }> {
+  let command = [process.execPath, '--import', 'tsx', CLI_MAIN, ...argv].map(shellQuote).join(' ');
+  if (options.stdinFrom !== undefined) command += ` < ${shellQuote(options.stdinFrom)}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...options.env };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (options.env?.[name] === undefined) delete env[name];
+  const child = spawn('script', ['-qfec', `stty cols ${options.columns ?? 80} rows 40; exec ${command}`, '/dev/null'], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let typed = false;
+  const seen = (chunk: string): void => {
+    output += chunk;
+    // Typed once the program waits for it; the terminal's line discipline turns \x04 into end-of-file.
+    if (options.type && !typed && output.includes(options.type.after)) {
+      typed = true;
+      child.stdin?.write(options.type.text);
+    }
+  };
+  child.stdout?.setEncoding('utf8').on('data', seen);
+  child.stderr?.setEncoding('utf8').on('data', seen);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      child.stdin?.destroy();
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+/**
+ * Terminal output as text: CRLF made LF, "cursor to column 1" and "clear line" made CR (so the
+ * text after a line's last CR is what the line shows), other escape sequences removed.
+ */
+export function plain(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/\x1b\[1G|\x1b\[2K/g, '\r')
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
+}

@@ -118,13 +118,20 @@ describe('gather fetch', () => {
     assert.ok(performance.now() - started < 2000);
   });
 
-  describe('usage errors: one clear line and the usage hint, exit 2, nothing fetched', () => {
+  describe('usage errors: one clear line naming --help, exit 2, nothing fetched', () => {
     const cases: [string, string[], RegExp][] = [
       ['an unknown flag', ['fetch', '--concurency', '4'], /unknown option '--concurency'/],
       ['a bad number', ['fetch', '--concurrency', 'zero'], /--concurrency.*expected a whole number from 1 up, got "zero"/],
       ['a zero concurrency', ['fetch', '--concurrency', '0'], /expected a whole number from 1 up, got "0"/],
       ['a bad format', ['fetch', '--format', 'xml'], /expected one of table, jsonl, csv, json, got "xml"/],
-      ['a bad duration', ['fetch', '--timeout', 'soon'], /expected a duration like 1500, 1500ms, 10s or 2m, got "soon"/],
+      ['a bad duration', ['fetch', '--timeout', 'soon'], /expected a duration like 10 \(seconds\), 0\.5, 1500ms, 10s or 2m, got "soon"/],
+      ['a zero duration', ['fetch', '-t', '0'], /expected a duration above zero/],
+      ['a negative duration', ['fetch', '-t', '-1s'], /expected a duration above zero/],
+      ['a header with CR LF', ['fetch', '-H', 'X-A: a\r\nX-B: b'], /'X-A' holds a line break or another control character/],
+      ['a header the client sets', ['fetch', '-H', 'Expect: 100-continue'], /'Expect' cannot be set: the HTTP client sets it itself/],
+      ['a bad colour mode', ['fetch', '--color', 'sometimes'], /expected one of auto, always, never, got "sometimes"/],
+      ['a port out of range', ['serve', '--port', '99999'], /expected a port from 0 to 65535/],
+      ['an unknown shell', ['completion', 'fish'], /expected one of bash, zsh, got "fish"/],
       ['a bad header', ['fetch', '--header', 'nocolon'], /expected "Name: value"/],
       ['an unknown command', ['fetchh'], /unknown command 'fetchh'/],
     ];
@@ -134,6 +141,7 @@ describe('gather fetch', () => {
         assert.equal(result.code, 2);
         assert.match(result.stderr, message);
         assert.match(result.stderr, /--help/);
+        assert.equal(result.stderr.trimEnd().split('\n').length, 1, `one line: ${result.stderr}`);
         assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
         assert.equal(result.stdout, '');
       });

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { CSV_HEADER, createRowWriter, displayWidth, type OutputFormat } from '../../src/cli/formats.js';
+import { CSV_HEADER, createRowWriter, type OutputFormat } from '../../src/cli/formats.js';
+import { displayWidth } from '../../src/cli/terminal.js';
 import type { FetchRow } from '../../src/http/types.js';
 
 /** A Writable that keeps everything written, as text. */
@@ -128,14 +129,15 @@ describe('table', () => {
     timeMs: 1234,
   };
 
+  // Layout changed by issue 10: the URL (shortened in the middle) before the title, which takes the rest.
   it('prints a header and one line per row, clipped to the width', async () => {
     const text = await render('table', [{ ...okRow, title: 'Example Domain' }, errRow, longRow], { columns: 80 });
     assert.equal(
       text,
-      '    #  status      time  title / error            url\n' +
-        '    1     200     13 ms  Example Domain           https://example.com/\n' +
-        '    2       -      3 ms  dns getaddrinfo ENOTFO…  https://nxdomain.invalid/\n' +
-        '    3     200    1.23 s  日本語のタイトルがとて…  https://example.com/segment/…\n',
+      '    #  status    time  url                          title / error\n' +
+        '    1     200   13 ms  https://example.com/         Example Domain\n' +
+        '    2       -    3 ms  https://nxdomain.invalid/    dns getaddrinfo ENOTFOUND …\n' +
+        '    3     200  1.23 s  example.com…egment/segment/  日本語のタイトルがとても長…\n',
     );
     for (const line of text.trimEnd().split('\n')) assert.ok(displayWidth(line) < 80, line);
   });
@@ -154,6 +156,42 @@ describe('table', () => {
     const coloured = await render('table', [errRow], { columns: 80, color: true });
     assert.ok(coloured.includes('\x1b[31mdns\x1b[39m getaddrinfo'));
     assert.ok(!(await render('table', [errRow], { columns: 80 })).includes('\x1b'));
+  });
+
+  it('colours the status by class: 2xx green, 3xx cyan, 4xx yellow, 5xx and errors red', async () => {
+    const rows: FetchRow[] = [
+      okRow,
+      { ...okRow, status: 304 },
+      { ...okRow, ok: false, status: 404, error: { code: 'http', message: 'HTTP 404 Not Found' } },
+      { ...okRow, ok: false, status: 503, error: { code: 'http', message: 'HTTP 503' } },
+      errRow,
+      { ...okRow, ok: false, status: 200, error: { code: 'bad_body', message: 'not JSON' } },
+    ];
+    const lines = (await render('table', rows, { columns: 100, color: true })).trimEnd().split('\n').slice(1);
+    const colours = ['\x1b[32m   200', '\x1b[36m   304', '\x1b[33m   404', '\x1b[31m   503', '\x1b[31m     -', '\x1b[31m   200'];
+    lines.forEach((line, i) => assert.ok(line.includes(colours[i]), `${JSON.stringify(line)} has ${JSON.stringify(colours[i])}`));
+  });
+
+  it('shortens long URLs in the middle: the host and the end of the path stay visible', async () => {
+    const url = 'https://docs.example.com/' + 'section/'.repeat(12) + 'the-page-you-wanted.html';
+    for (const columns of [80, 120, 200]) {
+      const [, line] = (await render('table', [{ ...okRow, url }], { columns })).trimEnd().split('\n');
+      assert.match(line, /docs\.example\.com…/);
+      assert.match(line, columns >= 200 ? /the-page-you-wanted\.html  / : /anted\.html  /);
+      assert.ok(displayWidth(line) < columns, line);
+    }
+  });
+
+  it('measures wide and combining characters: emoji and CJK take two columns, accents none', async () => {
+    const title = '🚀 ☕ 日本語 cafe\u0301 ' + 'x'.repeat(200);
+    for (const columns of [80, 200]) {
+      const text = await render('table', [{ ...okRow, title }, okRow], { columns });
+      const lines = text.trimEnd().split('\n');
+      assert.equal(displayWidth(lines[1]), columns - 1, lines[1]);
+      // the title column starts at the same screen column on every line
+      const start = (line: string): number => displayWidth(line.slice(0, line.indexOf(line.includes('🚀') ? '🚀' : 'Hello')));
+      assert.equal(start(lines[1]), start(lines[2]));
+    }
   });
 
   it('shows control characters as visible symbols, one line per row', async () => {
@@ -299,5 +337,43 @@ describe('backpressure and failures', () => {
     assert.equal(out.writableFinished, true);
     assert.throws(() => writer.write(errRow), /ended/);
     await writer.end(); // idempotent
+  });
+});
+
+describe('hostile text (issue 9 item 6)', () => {
+  const hostile: FetchRow = {
+    ...okRow,
+    url: 'https://evil.test/\u001b]0;owned\u0007',
+    title: '=HYPERLINK("http://evil.test","click")',
+    error: null,
+  };
+
+  it('csv: formula-like cells get a leading quote by default (OWASP), raw with csvRaw', async () => {
+    const starts = ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'];
+    const text = await render('csv', starts.map((title) => ({ ...okRow, title })));
+    const cells = text.trimEnd().split('\n').slice(1).join('\n');
+    for (const start of ['\'=1+1', '\'+1', '\'-1', '\'@SUM(A1)', '\'\tx', '"\'\rx"']) assert.ok(cells.includes(`,${start},`), `${JSON.stringify(start)} in ${JSON.stringify(cells)}`);
+    const raw = await render('csv', [{ ...okRow, title: '=1+1' }], { csvRaw: true });
+    assert.ok(raw.includes(',=1+1,'));
+  });
+
+  it('csv and jsonl to a terminal: control characters are shown, not obeyed', async () => {
+    const csv = await render('csv', [hostile], { terminal: true });
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(csv.replace(/\n/g, '')), JSON.stringify(csv));
+    assert.ok(csv.includes('\u241b]0;owned\u2407'));
+    const c1 = { ...okRow, title: 'a\u009b2Jb\u202eevil' };
+    const jsonl = await render('jsonl', [c1, hostile], { terminal: true });
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(jsonl), JSON.stringify(jsonl));
+    // the same data, still: a JSON reader gets the original strings back
+    const [a, b] = jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as FetchRow);
+    assert.equal(a.title, c1.title);
+    assert.equal(b.url, hostile.url);
+  });
+
+  it('csv and jsonl to a file or pipe keep the bytes exactly', async () => {
+    const jsonl = await render('jsonl', [{ ...okRow, title: 'a\u009bb' }]);
+    assert.ok(jsonl.includes('a\u009bb'));
+    const csv = await render('csv', [hostile]);
+    assert.ok(csv.includes('\u001b]0;owned\u0007'));
   });
 });

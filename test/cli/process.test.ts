@@ -1,11 +1,14 @@
 // `gather` as a real child process: signals, exit codes, and the process ending by itself.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFixtureServer, type FixtureServer } from '../../src/fixture/index.js';
-import { cliChild, parseJsonl } from './cli-helpers.js';
+import { CLI_MAIN, cliChild, parseJsonl } from './cli-helpers.js';
 
 let server: FixtureServer;
 let dir: string;
@@ -64,6 +67,61 @@ describe('gather as a process', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--per-host/);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  it('usage errors print one line and nothing from Node (no fd-closing or deprecation warnings)', async () => {
+    const file = join(dir, 'same.txt');
+    const text = `${server.url}/page/1\n`;
+    await writeFile(file, text);
+    const runs: Array<[string[], number | undefined]> = [
+      [['fetch', file, '-t', '0.4', '-t', '0'], undefined],
+      [['fetch', file, '-o', file], undefined],
+      // stdin redirected from the output file: the same inode
+      [['fetch', '-', '-o', file], openSync(file, 'r')],
+    ];
+    for (const [argv, stdinFd] of runs) {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...argv], { stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = (await once(child, 'close')) as [number];
+      if (stdinFd !== undefined) closeSync(stdinFd);
+      assert.equal(code, 2, stderr);
+      assert.equal(stderr.trimEnd().split('\n').length, 1, stderr);
+      assert.doesNotMatch(stderr, /Warning|DEP0|unexpected error/);
+      assert.equal(readFileSync(file, 'utf8'), text, 'the input is intact');
+    }
+  });
+
+  it('reads a FIFO given as a file, and stops cleanly on --fail-fast with the FIFO still open', { timeout: 30_000 }, async () => {
+    const fifo = join(dir, 'urls.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const child = cliChild(['fetch', fifo, '--fail-fast', '-r', '0', '-q']);
+    child.stdin?.end();
+    // The writer keeps the FIFO open after the failing URL: gather must not wait for its end.
+    const writer = createWriteStream(fifo);
+    writer.write(`${server.url}/page/1\n${server.url}/status/404\n`);
+    const result = await child.result;
+    writer.destroy();
+    assert.equal(result.code, 1, result.stderr);
+    assert.deepEqual(parseJsonl(result.stdout).map((r) => r.status), [200, 404]);
+    assert.equal(result.stderr, '');
+  });
+
+  // Before the fix both hung until the writer wrote again: a timeout makes a regression fail, not hang.
+  it('stops at once with stdin still open and idle: --fail-fast, and Ctrl-C', { timeout: 30_000 }, async () => {
+    const failFast = cliChild(['fetch', '--fail-fast', '-r', '0', '-q']);
+    failFast.stdin?.write(`${server.url}/page/1\n${server.url}/status/404\n`); // and no end: `tail -f urls | gather fetch`
+    const stopped = await failFast.result;
+    assert.equal(stopped.code, 1, stopped.stderr);
+    assert.equal(parseJsonl(stopped.stdout).length, 2);
+
+    const interrupted = cliChild(['fetch', '-r', '0', '-q', '-', `${server.url}/page/9`]);
+    interrupted.stdin?.write(`${server.url}/page/1\n`);
+    await waitForOutput(interrupted, (out) => out.includes('/page/1'));
+    interrupted.kill('SIGINT');
+    const result = await interrupted.result;
+    assert.equal(result.code, 130, result.stderr);
+    assert.doesNotMatch(result.stderr, /Error|at /);
   });
 
   it('reads stdin through a pipe and exits by itself when done', async () => {

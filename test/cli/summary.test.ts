@@ -179,8 +179,8 @@ describe('createProgress', () => {
     progress.stop();
     progress.stop(); // idempotent
     const text = out.text();
-    assert.match(text, /5 done \| [\d.]+\/s \| 1 failed \| /);
-    assert.ok(text.endsWith('\x1b[2K'), JSON.stringify(text.slice(-20))); // line cleared for the summary
+    assert.match(text, /5 done \| [\d.]+\/s \| 4 ok, 1 failed \| \d+ s/);
+    assert.ok(text.endsWith('\x1b[1G\x1b[0J'), JSON.stringify(text.slice(-20))); // line cleared for the summary
   });
 
   it('shows a bar, the total and an ETA when the total is known', () => {
@@ -188,6 +188,40 @@ describe('createProgress', () => {
     const progress = createProgress(out, 4);
     for (let i = 0; i < 4; i++) progress.tick(row(1));
     progress.stop();
-    assert.match(out.text(), /4\/4 100% \| [\d.]+\/s \| ETA 0 s/);
+    assert.match(out.text(), /█+ 100% 4\/4 \| [\d.]+\/s \| ETA 0 s \| 4 ok, 0 failed/);
+  });
+
+  it('prints logged lines above the bar, in order, none lost at stop', () => {
+    const out = terminal(true);
+    const progress = createProgress(out, 3);
+    progress.log('row 1\n');
+    progress.tick(row(1));
+    progress.log('row 2\nrow 3\n');
+    progress.stop();
+    const text = out.text();
+    assert.ok(text.indexOf('row 1\n') < text.indexOf('row 2\nrow 3\n'), JSON.stringify(text));
+    // the bar was redrawn after the rows, then erased: the rows stay on screen
+    assert.ok(text.lastIndexOf('row 3\n') < text.lastIndexOf('ETA'), JSON.stringify(text));
+    progress.log('after\n');
+    assert.ok(out.text().endsWith('after\n'), 'after stop, text goes straight out');
+  });
+});
+
+describe('formatSummary at 80 columns', () => {
+  it('moves many error codes to a line of their own so no line passes 79 columns', () => {
+    const stats = new RunStats();
+    for (const code of ['http', 'refused', 'dns', 'timeout', 'unsupported_scheme', 'invalid_url'] as const) stats.add(row(10, code));
+    for (let i = 0; i < 6; i++) stats.add(row(10));
+    const text = formatSummary(stats.summary(1680));
+    assert.equal(
+      text,
+      '12 URLs in 1.68 s (7.1/s): 6 ok, 6 failed\n  http 1, refused 1, dns 1, timeout 1, unsupported_scheme 1, invalid_url 1\nlatency p50 10 ms, p95 10 ms, p99 10 ms',
+    );
+    const many = new RunStats();
+    const codes = ['http', 'refused', 'dns', 'timeout', 'unsupported_scheme', 'invalid_url', 'tls', 'reset', 'too_large', 'bad_body', 'too_many_redirects'] as const;
+    codes.forEach((code, i) => { for (let k = 0; k <= i * 400; k++) many.add(row(1, code)); });
+    const lines = formatSummary(many.summary(1000)).split('\n');
+    assert.ok(lines.length >= 4, lines.join('\n'));
+    for (const line of lines) assert.ok(line.length <= 79, `${line.length}: ${line}`);
   });
 });

@@ -1,15 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { LINE_TOO_LONG_PREFIX, openUrlSource, readUrlLines } from '../../src/cli/url-reader.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { LINE_TOO_LONG_PREFIX, readUrlLines } from '../../src/cli/url-reader.js';
 
 async function* chunksOf(chunks: Array<string | Buffer>): AsyncGenerator<string | Buffer> {
   for (const c of chunks) yield c;
@@ -225,99 +220,5 @@ describe('readUrlLines', () => {
       }),
       { seed: 20240601, numRuns: 150 },
     );
-  });
-});
-
-describe('openUrlSource', () => {
-  it('reads URLs from a file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gather-url-reader-'));
-    try {
-      const file = join(dir, 'urls.txt');
-      await writeFile(file, '# list\nhttps://a/\r\n\nhttps://b/');
-      const lines: string[] = [];
-      for await (const line of await openUrlSource(file, Readable.from([]))) lines.push(line);
-      assert.deepEqual(lines, ['https://a/', 'https://b/']);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('reads a regular file synchronously with the same lines as the stream reader, across chunk edges', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gather-url-reader-'));
-    try {
-      const file = join(dir, 'urls.txt');
-      // Lines that straddle the 64 KiB reads, a multi-byte character on the edge, CRLF, a BOM,
-      // comments, blanks, an over-long line and a last line without a newline.
-      const lines: string[] = ['\ufeffhttps://first.example/'];
-      for (let i = 0; lines.join('\n').length < 200_000; i++) lines.push(i % 7 === 0 ? `# comment ${i}` : i % 11 === 0 ? '' : `https://h${i}.example/é${'x'.repeat(i % 300)}\r`);
-      lines.push(`https://long.example/${'y'.repeat(70_000)}`);
-      lines.push('https://last.example/');
-      const bytes = Buffer.from(lines.join('\n'));
-      await writeFile(file, bytes);
-      const source = await openUrlSource(file, Readable.from([]));
-      assert.equal(typeof (source as Iterable<string>)[Symbol.iterator], 'function', 'a plain iterable');
-      const fromFile = [...(source as Iterable<string>)];
-      const fromStream: string[] = [];
-      for await (const line of readUrlLines(Readable.from(split(bytes, [65_536])))) fromStream.push(line);
-      assert.deepEqual(fromFile, fromStream);
-      assert.equal(fromFile[0], 'https://first.example/');
-      assert.equal(fromFile.at(-1), 'https://last.example/');
-      assert.ok(fromFile.at(-2)!.startsWith(LINE_TOO_LONG_PREFIX));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('closes the file when the consumer stops early, and at the end', { skip: !existsSync('/proc/self/fd') }, async () => {
-    const openFds = (): number => readdirSync('/proc/self/fd').length;
-    const dir = await mkdtemp(join(tmpdir(), 'gather-url-reader-'));
-    try {
-      const file = join(dir, 'urls.txt');
-      await writeFile(file, 'https://a/\nhttps://b/\nhttps://c/\n');
-      const before = openFds();
-      const early = (await openUrlSource(file, Readable.from([]))) as Iterable<string>;
-      assert.equal(openFds(), before + 1);
-      for (const line of early) {
-        assert.equal(line, 'https://a/');
-        break;
-      }
-      const whole = [...((await openUrlSource(file, Readable.from([]))) as Iterable<string>)];
-      assert.equal(whole.length, 3);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(openFds(), before);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('reads stdin for "-" and for no argument', async () => {
-    for (const arg of ['-', undefined]) {
-      const stdin = Readable.from([Buffer.from('https://a/\n#x\nhttps://b/\n')]);
-      const lines: string[] = [];
-      for await (const line of await openUrlSource(arg, stdin)) lines.push(line);
-      assert.deepEqual(lines, ['https://a/', 'https://b/']);
-    }
-  });
-
-  it('rejects a missing file with a one-line usage error (exit 2)', async () => {
-    await assert.rejects(openUrlSource('definitely-missing-urls.txt', process.stdin), (err: unknown) => {
-      assert.ok(err instanceof UsageError);
-      assert.equal(err.exitCode, 2);
-      assert.equal(err.message, "gather: cannot read 'definitely-missing-urls.txt': no such file");
-      return true;
-    });
-  });
-
-  it('rejects a directory before reading anything', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gather-url-reader-'));
-    try {
-      await assert.rejects(openUrlSource(dir, process.stdin), (err: unknown) => {
-        assert.ok(err instanceof UsageError);
-        assert.equal(err.message, `gather: cannot read '${dir}': is a directory, expected a file of URLs, one per line`);
-        return true;
-      });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });
