@@ -10,7 +10,6 @@ import type { Stats } from 'node:fs';
 import { isCancellation } from '../core/errors.js';
 import { fetchAll, type FetchOptions, type FetchRun } from '../http/index.js';
 import { wantsColor, type ColorMode } from './color.js';
-import { UsageError } from './errors.js';
 import { createRowWriter, type OutputFormat } from './formats.js';
 import { openInputs } from './inputs.js';
 import { EXIT, interruptedStatus, type CliIo } from './io.js';
@@ -19,16 +18,15 @@ import { createProgress, linesAbove, NO_PROGRESS } from './progress.js';
 import { formatSummary, RunStats } from './summary.js';
 
 /**
- * The library options the CLI passes. `refuseDowngrade` (`--no-downgrade`) is named here as well
- * as in `FetchOptions`, so the flag compiles against a gather/http that does not have it yet; such
- * a library refuses the unknown option and the CLI says so in one line.
+ * The library options the CLI passes: everything of `FetchOptions` but the signal, which the
+ * command owns (Ctrl-C, --fail-fast).
  *
  * @example
  * ```ts
  * const options: CliFetchOptions = { concurrency: 32, timeout: 10_000, refuseDowngrade: true };
  * ```
  */
-export type CliFetchOptions = Omit<FetchOptions, 'signal'> & { refuseDowngrade?: boolean };
+export type CliFetchOptions = Omit<FetchOptions, 'signal'>;
 
 /** What `gather fetch` was asked to do, flags parsed. */
 export interface FetchCommandOptions {
@@ -149,19 +147,9 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
   return status;
 }
 
-/**
- * The lazy run; its options are checked now. A library without `refuseDowngrade` (before the
- * http layer adds it) refuses it as an unknown option: that becomes a usage error naming the flag.
- */
+/** The lazy run; its options are checked now (a bad one throws before anything is fetched). */
 function startRun(urls: AsyncIterable<string> | Iterable<string>, options: CliFetchOptions & { signal?: AbortSignal }): FetchRun {
-  try {
-    return fetchAll(urls, options as FetchOptions);
-  } catch (error) {
-    if (error instanceof TypeError && /`refuseDowngrade`/.test(error.message)) {
-      throw new UsageError('gather: --no-downgrade is not supported by this build of gather/http');
-    }
-    throw error;
-  }
+  return fetchAll(urls, options);
 }
 
 /** The bar goes on stderr when it is a terminal and nothing asks for silence. */

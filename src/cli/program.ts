@@ -12,7 +12,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from './formats/types.js';
 import { FETCH_EXAMPLES } from './help.js';
 import { EXIT, type CliIo } from './io.js';
 import { bytesFlag, choiceFlag, collectFlag, durationFlag, headerFlag, integerFlag, portFlag } from './parse.js';
-import { packageVersion } from './version.js';
+import { VERSION } from '../http/version.js';
 
 interface FetchFlags {
   list?: string[];
@@ -64,7 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
   const program = new Command('gather')
     .description('Fetch many URLs concurrently: one result row per URL, in input order.')
-    .version(packageVersion(), '-v, --version')
+    .version(VERSION, '-v, --version')
     .addHelpText('after', FETCH_EXAMPLES);
 
   // A new fetch flag: an .addOption() below (durations through durationFlag, so all read alike), a
