@@ -5,6 +5,7 @@
  */
 import type { FetchRow } from '../http/types.js';
 import { formatDuration } from './summary.js';
+import { addExtraRowFields } from './row-extras.js';
 
 /**
  * The values `--format` accepts.
@@ -203,6 +204,7 @@ function rowObject(row: FetchRow, json: boolean): Record<string, unknown> {
     attempts: row.attempts,
     error: row.error ? { code: row.error.code, message: row.error.message } : null,
   };
+  addExtraRowFields(o, row); // issue 11: contentType, contentLength, tls, headers, duplicateOf
   if (json) o.json = row.json === undefined ? null : row.json;
   return o;
 }

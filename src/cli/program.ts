@@ -11,6 +11,7 @@ import { OUTPUT_FORMATS } from './formats.js';
 import { EXIT, type CliIo } from './io.js';
 import { bytesFlag, choiceFlag, durationFlag, headerFlag, integerFlag } from './parse.js';
 import { openUrlSource } from './url-reader.js';
+import { addRequestFlags, requestOptionsFromFlags, type RequestFlags } from './request-flags.js';
 
 interface FetchFlags {
   concurrency: number;
@@ -65,7 +66,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
       writeErr: (text) => io.stderr.write(text),
     });
 
-  program
+  const fetchCommand = program
     .command('fetch')
     .description('fetch every URL of FILE (one a line; blank lines and # comments skipped), or of stdin')
     .argument('[file]', "file of URLs, or '-' for stdin (the default)")
@@ -84,8 +85,9 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     )
     .option('-o, --output <file>', 'write rows to FILE instead of stdout')
     .option('--fail-fast', 'stop at the first failed URL (default: collect every error)')
-    .option('-q, --quiet', 'no progress bar, no summary')
-    .action(async (file: string | undefined, flags: FetchFlags) => {
+    .option('-q, --quiet', 'no progress bar, no summary');
+  addRequestFlags(fetchCommand) // issue 11: methods, bodies, rates, proxies, TLS, headers
+    .action(async (file: string | undefined, flags: FetchFlags & RequestFlags) => {
       const urls = await openUrlSource(file, io.stdin);
       setStatus(
         await runFetch(
@@ -100,6 +102,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
               maxBytes: flags.maxBytes,
               headers: flags.header,
               json: flags.json === true,
+              ...requestOptionsFromFlags(flags, flags.header),
             },
             format: flags.format,
             output: flags.output,

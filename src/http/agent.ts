@@ -18,6 +18,8 @@ export interface AgentOptions {
   connectTimeout: number;
   /** The lookup new connections use (the run's DNS cache). */
   lookup?: LookupFunction | undefined;
+  /** TLS options of new connections (`insecure`, `ca`): see proxy.ts. */
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (string | Buffer)[] } | undefined;
 }
 
 const require = createRequire(import.meta.url);
@@ -81,6 +83,7 @@ export function createAgent(options: AgentOptions): Agent {
       // undici: 0 disables the connect timer.
       timeout: Number.isFinite(options.connectTimeout) ? options.connectTimeout : 0,
       ...(options.lookup ? { lookup: options.lookup } : {}),
+      ...options.tls,
     },
   });
 }

@@ -19,6 +19,9 @@ import { headersForHop, isSupportedProtocol, redirectTarget } from './redirect.j
 import { isTransientError, isTransientStatus, retryDelay } from './retry.js';
 import { releaseTitleExtractor, takeTitleExtractor, type TitleExtractor } from './title.js';
 import type { FetchRow, FetchRowError } from './types.js';
+import { afterRedirect, firstHop, type HopRequest } from './request-body.js';
+import { proxyFailure } from './proxy.js';
+import { beforeRequest, recordResponse } from './run-extras.js';
 
 /** Statuses that never carry a body (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);
@@ -122,10 +125,13 @@ class UrlJob implements ExchangeOwner, Abortable {
   #extractor: TitleExtractor | undefined;
   #jsonChunks: Buffer[] | undefined;
   #jsonCharset: string | undefined;
+  /** Method and body of the next request (a redirect may change them). */
+  #request: HopRequest;
 
   constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined) {
     this.row = row;
     this.#context = context;
+    this.#request = firstHop(context.options.request);
     this.#runSignal = runSignal;
     this.#retriesLeft = context.options.retries;
   }
@@ -196,6 +202,7 @@ class UrlJob implements ExchangeOwner, Abortable {
       visited.add(to.href);
       this.row.redirects++;
       headers = headersForHop(headers, url, to);
+      ({ hop: this.#request, headers } = afterRedirect(this.#request, headers, this.row.status));
       url = to;
     }
   }
@@ -207,6 +214,8 @@ class UrlJob implements ExchangeOwner, Abortable {
     this.#phase = 'queue';
     if (hosts.limited) await hosts.acquire(host, this.#signal());
     try {
+      const waiting = beforeRequest(this.#context.extras, host, () => this.#signal());
+      if (waiting) await waiting;
       this.#armDeadlines();
       const row = this.row;
       row.status = 0;
@@ -224,7 +233,8 @@ class UrlJob implements ExchangeOwner, Abortable {
           {
             origin: url.origin,
             path: url.pathname + url.search,
-            method: 'GET',
+            method: this.#request.method,
+            body: this.#request.body ?? null,
             headers,
             headersTimeout: 0,
             // Silence between body chunks: undici's idle timer (0 turns it off).
@@ -250,7 +260,7 @@ class UrlJob implements ExchangeOwner, Abortable {
    * The head of a response (inside undici's callback): its status and where it leads (a redirect,
    * a retry, the final answer), and how to read its body. See {@link ExchangeOwner.onHead}.
    */
-  onHead(head: ResponseHead): BodyRead | null {
+  onHead(head: ResponseHead, raw: readonly (Buffer | string)[]): BodyRead | null {
     this.#headersAt = Infinity; // the headers deadline is met
     const { options } = this.#context;
     const url = this.#url!;
@@ -258,6 +268,7 @@ class UrlJob implements ExchangeOwner, Abortable {
     const status = head.status;
     row.status = status;
     row.finalUrl = url.href;
+    recordResponse(this.#context.extras, options, row, url, head, raw);
     this.#statusText = head.statusText;
 
     const target = redirectTarget(status, head.location, url);
@@ -377,7 +388,7 @@ class UrlJob implements ExchangeOwner, Abortable {
     this.#throwIfAborted(error);
     if (error instanceof BadJsonError) return this.#finish({ code: 'bad_body', message: error.message });
     if (error instanceof BodyTooLargeError) return this.#finish({ code: 'too_large', message: error.message });
-    const classified = classifyError(error, this.#errorContext(url));
+    const classified = proxyFailure(error, this.#context.extras.proxy) ?? classifyError(error, this.#errorContext(url));
     if (isTransientError(classified.code) && this.#retriesLeft > 0) {
       const { options } = this.#context;
       const delay = retryDelay({ retry: options.retries - this.#retriesLeft + 1, base: options.retryDelay, max: options.maxRetryDelay });

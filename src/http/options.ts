@@ -7,6 +7,7 @@
 import type { LookupFunction } from 'node:net';
 import { describe } from '../core/validate.js';
 import type { Dispatcher } from 'undici';
+import { REQUEST_OPTION_KEYS, resolveRequestOptions, retriesFor, withCookie, type RequestOptions, type ResolvedRequestOptions } from './request-options.js';
 
 /**
  * The three deadlines of one URL, in milliseconds. `Infinity` turns one off. A timed-out URL is a
@@ -47,7 +48,7 @@ export interface TimeoutOptions {
  * const rows = await fetchAll(urls, { concurrency: 32, perHost: 4, timeout: 5_000, retries: 1 });
  * ```
  */
-export interface FetchOptions {
+export interface FetchOptions extends RequestOptions {
   /**
    * How many URLs are fetched at once, across all hosts.
    * @default 16
@@ -198,6 +199,8 @@ export interface ResolvedOptions {
   json: boolean;
   lookup: LookupFunction | undefined;
   dispatcher: Dispatcher | undefined;
+  /** Method, body, rates, proxy, TLS and header options (request-options.ts). */
+  request: ResolvedRequestOptions;
 }
 
 /** Which entry point is asking: scrape refuses `json` and asks for HTML. */
@@ -218,6 +221,7 @@ const KNOWN: readonly (keyof FetchOptions)[] = [
   'json',
   'lookup',
   'dispatcher',
+  ...REQUEST_OPTION_KEYS,
 ];
 
 const ACCEPT = {
@@ -347,23 +351,25 @@ export function resolveOptions(options: unknown, where: string, mode: Mode): Res
 
   const json = mode === 'scrape' ? false : boolean('json', given.json, DEFAULTS.json);
   const { connect, headers: headersTimeout, total } = timeouts(given.timeout);
+  const request = resolveRequestOptions(given);
   return {
     concurrency: integer('concurrency', given.concurrency, DEFAULTS.concurrency, 1, true),
     perHost: integer('perHost', given.perHost, DEFAULTS.perHost, 1, true),
     connectTimeout: connect,
     headersTimeout,
     totalTimeout: total,
-    retries: integer('retries', given.retries, DEFAULTS.retries, 0, false),
+    retries: retriesFor(request, integer('retries', given.retries, DEFAULTS.retries, 0, false)),
     retryDelay: milliseconds('retryDelay', given.retryDelay, DEFAULTS.retryDelay, 0),
     maxRetryDelay: milliseconds('maxRetryDelay', given.maxRetryDelay, DEFAULTS.maxRetryDelay, 0),
     maxRedirects: integer('maxRedirects', given.maxRedirects, DEFAULTS.maxRedirects, 0, false),
     maxBytes: integer('maxBytes', given.maxBytes, DEFAULTS.maxBytes, 0, true),
-    headers: headers(given.headers, mode, json),
+    headers: withCookie(headers(given.headers, mode, json), request.cookie),
     signal: signal as AbortSignal | undefined,
     httpErrors: boolean('httpErrors', given.httpErrors, DEFAULTS.httpErrors),
     json,
     lookup: lookup as LookupFunction | undefined,
     dispatcher: dispatcher as Dispatcher | undefined,
+    request,
   };
 }
 

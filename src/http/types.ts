@@ -16,7 +16,8 @@ export type FetchErrorCode =
   | 'too_many_redirects'
   | 'http'
   | 'aborted'
-  | 'bad_body';
+  | 'bad_body'
+  | 'proxy';
 
 /** The error part of a row: a stable code and a human sentence. */
 export interface FetchRowError {
@@ -48,4 +49,22 @@ export interface FetchRow {
   error: FetchRowError | null;
   /** The parsed JSON body, in JSON mode only. */
   json?: unknown;
+  /** The final response's Content-Type as sent; null without one (absent when no response arrived). */
+  contentType?: string | null;
+  /** The final response's Content-Length; null when not sent (absent when no response arrived). */
+  contentLength?: number | null;
+  /** https only: the TLS version and the server certificate's expiry (ISO 8601). */
+  tls?: TlsInfo;
+  /** With `includeHeaders`: the final response's headers, names lower-case (see response-headers.ts). */
+  headers?: Record<string, string | string[]>;
+  /** CLI `--dedupe`: this line repeats the URL of input line `duplicateOf` (0-based) and was not fetched again. */
+  duplicateOf?: number;
+}
+
+/** What an https row records about its connection. */
+export interface TlsInfo {
+  /** The negotiated version, as Node names it: `TLSv1.3`, `TLSv1.2`. */
+  protocol: string;
+  /** When the server's certificate expires, ISO 8601. */
+  notAfter: string;
 }

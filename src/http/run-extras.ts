@@ -1,0 +1,83 @@
+/**
+ * The per-run pieces of issue 11 that the fetch pipeline calls into: the rate gate (with per-host
+ * back-off), the TLS recorder, the proxy in force; and the two hooks of a request, before it starts
+ * ({@link beforeRequest}) and when its head arrives ({@link recordResponse}).
+ */
+import type { ResponseHead } from './exchange.js';
+import type { ResolvedOptions } from './options.js';
+import { activeProxy } from './proxy.js';
+import { backOffFromResponse, RateGate, waitForPermit } from './rate-gate.js';
+import { parseRetryAfter } from './retry.js';
+import { collectHeaders, contentLengthOf, firstValue } from './response-headers.js';
+import { TlsRecorder } from './tls-info.js';
+import type { FetchRow } from './types.js';
+
+/** What one run shares for these features. */
+export interface RunExtras {
+  gate: RateGate;
+  tls: TlsRecorder;
+  /** The proxy URL in force (an option or the environment), for telling its failures apart. */
+  proxy: string | undefined;
+  close(): void;
+}
+
+/**
+ * Creates the extras of a run; `close()` with the run.
+ *
+ * @example
+ * ```ts
+ * const extras = createRunExtras(resolveOptions({ rate: 10 }, 'fetchAll()', 'fetch'));
+ * extras.close();
+ * ```
+ */
+export function createRunExtras(options: ResolvedOptions): RunExtras {
+  const tls = new TlsRecorder();
+  return {
+    gate: new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }),
+    tls,
+    proxy: options.dispatcher ? undefined : activeProxy(options.request),
+    close: () => tls.close(),
+  };
+}
+
+/**
+ * Before a request to `host` starts: waits for the rate gate (no wait at all when nothing limits).
+ *
+ * @example
+ * ```ts
+ * const waiting = beforeRequest(extras, url.host, signal);
+ * if (waiting) await waiting;
+ * ```
+ */
+export function beforeRequest(extras: RunExtras, host: string, signal: () => AbortSignal): Promise<void> | undefined {
+  if (extras.gate.tryTake(host, performance.now()) === true) return undefined;
+  return waitForPermit(extras.gate, host, signal());
+}
+
+/**
+ * A response head arrived for `url`: records `contentType`, `contentLength`, `tls` and (with
+ * `includeHeaders`) `headers` on the row, and pauses the host when a 429/503 asks so.
+ *
+ * @example
+ * ```ts
+ * recordResponse(extras, options, row, url, head, rawHeaders);
+ * ```
+ */
+export function recordResponse(
+  extras: RunExtras,
+  options: ResolvedOptions,
+  row: FetchRow,
+  url: URL,
+  head: ResponseHead,
+  raw: readonly (Buffer | string)[],
+): void {
+  row.contentType = firstValue(head.contentType) ?? null;
+  row.contentLength = contentLengthOf(head.contentLength);
+  const tls = extras.tls.get(url);
+  if (tls !== undefined) row.tls = tls;
+  else delete row.tls;
+  if (options.request.includeHeaders) row.headers = collectHeaders(raw);
+  if (head.retryAfter !== undefined) {
+    backOffFromResponse(extras.gate, url.host, head.status, parseRetryAfter(head.retryAfter), options.maxRetryDelay, performance.now());
+  }
+}
