@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { lastJsonLine, parseScenario, type Command, type Outcome, type ProcessOutput, type Skip } from './measure.js';
 import { checkJsonlRows } from './http/setup.js';
 import type { Tools } from './tools.js';
+import { rateScenarios } from './rate-scenarios.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -388,7 +389,7 @@ const httpScenarios: ScenarioDef[] = [
   },
 ];
 
-export const SCENARIOS: readonly ScenarioDef[] = [...coreScenarios, ...httpScenarios];
+export const SCENARIOS: readonly ScenarioDef[] = [...coreScenarios, ...httpScenarios, ...rateScenarios];
 
 /** The ceiling row's label depends on the tool found. */
 export function peerLabel(peer: PeerDef, ctx: Context): string {

@@ -4,9 +4,9 @@
  *
  * Each limit is a smooth schedule rather than a bucket refilled once a second (which would let a
  * second's worth of requests start in a burst): starts are spaced `1000 / rate` ms apart. To keep
- * the long-run rate exact although timers fire a little late, a start may catch up by up to half a
- * spacing; that slack is below one spacing, so no 1-second window ever holds more than `rate + 1`
- * starts (the test proves it with fast-check).
+ * the long-run rate exact although timers fire late, a start may catch up by up to 0.9 of a spacing;
+ * that slack is below one spacing, so no 1-second window ever holds more than `rate + 1` starts (the
+ * test checks it with fast-check).
  */
 import { sleep } from '../core/sleep.js';
 import type { Gate } from './gate.js';
@@ -27,7 +27,10 @@ class Spacing {
 
   constructor(perSecond: number) {
     this.#interval = 1000 / perSecond;
-    this.#slack = this.#interval / 2;
+    // The most a start may lag its schedule and still keep it. Any m + 1 starts span at least
+    // m * interval - slack, so a 1-second window holds at most floor(rate + slack / interval) + 1
+    // of them: slack / interval below 1 - frac(rate) keeps that at floor(rate) + 1.
+    this.#slack = 0.9 * this.#interval * (1 - (perSecond - Math.floor(perSecond)));
   }
 
   /** 0 when a start is allowed at `now`, else the ms to wait. */
@@ -35,9 +38,14 @@ class Spacing {
     return now >= this.#nextAt ? 0 : this.#nextAt - now;
   }
 
-  /** Records a start at `now` (allowed by {@link wait}). */
+  /**
+   * Records a start at `now` (allowed by {@link wait}). A start a little late (by up to the slack)
+   * keeps the schedule, so the next one comes sooner and the long-run rate stays exact; a start
+   * after a pause begins a new schedule from now, so a pause never turns into a burst.
+   */
   take(now: number): void {
-    this.#nextAt = Math.max(this.#nextAt, now - this.#slack) + this.#interval;
+    const onSchedule = now - this.#nextAt <= this.#slack;
+    this.#nextAt = (onSchedule ? this.#nextAt : now) + this.#interval;
   }
 
   /** True when the schedule no longer holds anything back at `now`, even counting the slack. */
