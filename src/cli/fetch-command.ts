@@ -11,11 +11,14 @@ import { BATCH_BYTES, createRowWriter, type OutputFormat } from './formats.js';
 import { EXIT, interruptedStatus, type CliIo } from './io.js';
 import type { Progress } from './progress.js';
 import { formatSummary, RunStats } from './summary.js';
+import { createFieldWriter } from './fields.js';
+import type { OutputChoices } from './output-flags.js';
+import { prepareRun } from './prepared-run.js';
 
 const NO_PROGRESS: Progress = { tick() {}, stop() {} };
 
 /** What `gather fetch` was asked to do, flags parsed. */
-export interface FetchCommandOptions {
+export interface FetchCommandOptions extends OutputChoices {
   fetch: Omit<FetchOptions, 'signal'>;
   /** Default: table when the output is a terminal, JSONL otherwise. */
   format?: OutputFormat;
@@ -39,10 +42,11 @@ export interface FetchCommandOptions {
  * ```
  */
 export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, options: FetchCommandOptions, io: CliIo): Promise<number> {
-  const out = options.output ? openOutput(options.output) : io.stdout;
   const toTerminal = !options.output && io.stdout.isTTY === true;
   const format = options.format ?? (toTerminal ? 'table' : 'jsonl');
-  const writer = createRowWriter(format, out, {
+  const prepared = await prepareRun(urls, options, options.output, format); // issue 11: --resume, --dedupe
+  const out = prepared.outputPath ? openOutput(prepared.outputPath) : io.stdout;
+  const writer = options.fields ? createFieldWriter(format, out, options.fields, { batch: true, endStream: out !== io.stdout }) : createRowWriter(format, out, {
     json: options.fetch.json === true,
     color: toTerminal && format === 'table',
     endStream: out !== io.stdout,
@@ -58,13 +62,13 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     : NO_PROGRESS;
   const stats = new RunStats();
   const started = performance.now();
-  const run = fetchAll(urls, { ...options.fetch, signal: io.signal });
+  const run = fetchAll(prepared.urls, { ...options.fetch, signal: io.signal });
   let status: number = EXIT.ok;
   try {
-    for await (const row of run) {
+    for await (const row of prepared.rows(run)) {
       stats.add(row);
       progress.tick(row);
-      const pending = writer.write(row);
+      const pending = options.keep && !options.keep(row) ? undefined : writer.write(row);
       if (pending) await pending;
       if (!row.ok) {
         status = EXIT.someFailed;
@@ -76,7 +80,9 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     status = interruptedStatus(io.signal);
   } finally {
     progress.stop();
+    await prepared.writeLeftovers((row) => writer.write(row));
     await writer.end();
+    prepared.commit();
   }
   if (!options.quiet) {
     const summary = formatSummary(stats.summary(performance.now() - started));

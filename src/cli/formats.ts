@@ -227,7 +227,8 @@ function csvRecord(row: FetchRow, json: boolean): string {
   return fields.map(csvField).join(',') + '\n';
 }
 
-function csvField(value: string | number | boolean | null): string {
+/** One CSV field, RFC 4180 quoting (also used by fields.ts). */
+export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   const s = String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -243,7 +244,7 @@ type WritableLike = NodeJS.WritableStream & {
 };
 
 /** Writes strings to a stream, waiting for 'drain' when it says so, and remembering its failure. */
-class Sink {
+export class Sink {
   readonly #out: WritableLike;
   #error: Error | null = null;
   /** Batching: the most text held before writing, else 0. */
@@ -429,7 +430,7 @@ function jsonPreview(value: unknown): string {
  * controls and DEL become visible symbols, and bidi overrides (which can reorder what the user
  * sees) become U+FFFD.
  */
-function sanitize(s: string): string {
+export function sanitize(s: string): string {
   return s
     .replace(/[\t\n\v\f\r ]+/g, ' ')
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
@@ -487,7 +488,7 @@ export function displayWidth(s: string): number {
 }
 
 /** Clip to at most `width` columns, ending in `…` when something was cut. */
-function clip(s: string, width: number): string {
+export function clip(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
   let out = '';
   let w = 0;

@@ -12,6 +12,7 @@ import { EXIT, type CliIo } from './io.js';
 import { bytesFlag, choiceFlag, durationFlag, headerFlag, integerFlag } from './parse.js';
 import { openUrlSource } from './url-reader.js';
 import { addRequestFlags, requestOptionsFromFlags, type RequestFlags } from './request-flags.js';
+import { addOutputFlags, outputChoicesFromFlags, type OutputFlags } from './output-flags.js';
 
 interface FetchFlags {
   concurrency: number;
@@ -86,8 +87,8 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .option('-o, --output <file>', 'write rows to FILE instead of stdout')
     .option('--fail-fast', 'stop at the first failed URL (default: collect every error)')
     .option('-q, --quiet', 'no progress bar, no summary');
-  addRequestFlags(fetchCommand) // issue 11: methods, bodies, rates, proxies, TLS, headers
-    .action(async (file: string | undefined, flags: FetchFlags & RequestFlags) => {
+  addOutputFlags(addRequestFlags(fetchCommand)) // issue 11: methods, bodies, rates, proxies, TLS, headers, output
+    .action(async (file: string | undefined, flags: FetchFlags & RequestFlags & OutputFlags) => {
       const urls = await openUrlSource(file, io.stdin);
       setStatus(
         await runFetch(
@@ -108,6 +109,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
             output: flags.output,
             failFast: flags.failFast === true,
             quiet: flags.quiet === true,
+            ...outputChoicesFromFlags(flags),
           },
           io,
         ),

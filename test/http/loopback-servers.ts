@@ -68,8 +68,10 @@ export function echoHandler(seen: Echo[] = []): (req: IncomingMessage, res: Serv
       const status = /^\/status\/(\d+)$/.exec(url.pathname);
       const headers: Record<string, string | string[]> = { 'content-type': 'application/json', vary: 'a', 'set-cookie': ['s=1', 's2=2; Path=/'] };
       if (url.searchParams.has('after')) headers['retry-after'] = url.searchParams.get('after')!;
+      const body = JSON.stringify(echo);
+      headers['content-length'] = String(Buffer.byteLength(body));
       res.writeHead(status ? Number(status[1]) : 200, headers);
-      res.end(JSON.stringify(echo));
+      res.end(body);
     });
   };
 }
