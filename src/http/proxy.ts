@@ -63,7 +63,11 @@ export function createRunDispatcher(agent: AgentOptions, request: ResolvedReques
     requestTls: { timeout, ...tls },
     connect: { timeout, ...lookup, ...tls },
   };
-  if (typeof request.proxy === 'string') return new undici.ProxyAgent({ ...shared, uri: request.proxy });
+  if (typeof request.proxy === 'string') {
+    // undici's SOCKS5 agent takes the presence of `proxyTls` to mean "TLS to the proxy": leave it out.
+    if (/^socks5?:/i.test(request.proxy)) return new undici.ProxyAgent({ ...shared, proxyTls: undefined, uri: request.proxy });
+    return new undici.ProxyAgent({ ...shared, uri: request.proxy });
+  }
   return new undici.EnvHttpProxyAgent(shared);
 }
 

@@ -75,7 +75,7 @@ export function recordResponse(
   row.contentLength = contentLengthOf(head.contentLength);
   const tls = extras.tls.get(url);
   if (tls !== undefined) row.tls = tls;
-  else delete row.tls;
+  else if (row.tls !== undefined) delete row.tls; // a redirect from https to http
   if (options.request.includeHeaders) row.headers = collectHeaders(raw);
   if (head.retryAfter !== undefined) {
     backOffFromResponse(extras.gate, url.host, head.status, parseRetryAfter(head.retryAfter), options.maxRetryDelay, performance.now());

@@ -144,3 +144,34 @@ export function selfSignedCertificate(): { key: string; cert: string } {
 export async function startTls(credentials: { key: string; cert: string }, seen: Echo[] = []): Promise<Running> {
   return listen(createHttpsServer(credentials, echoHandler(seen)) as unknown as Server, 'https');
 }
+
+/** A SOCKS5 proxy (RFC 1928, no authentication, CONNECT only) that counts the connections it relays. */
+export async function startSocks5(): Promise<Running & { relayed: string[] }> {
+  const { createServer: createTcpServer } = await import('node:net');
+  const relayed: string[] = [];
+  const server = createTcpServer((client) => {
+    client.on('error', () => client.destroy());
+    client.once('data', (greeting: Buffer) => {
+      if (greeting[0] !== 5) return client.destroy();
+      client.write(Buffer.from([5, 0])); // no authentication
+      client.once('data', (request: Buffer) => {
+        const type = request[3];
+        let host: string;
+        let offset: number;
+        if (type === 1) (host = [...request.subarray(4, 8)].join('.')), (offset = 8);
+        else if (type === 3) (host = request.subarray(5, 5 + request[4]!).toString('latin1')), (offset = 5 + request[4]!);
+        else return client.destroy();
+        const port = request.readUInt16BE(offset);
+        relayed.push(`${host}:${port}`);
+        const upstream = connect(port, host, () => {
+          client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]));
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+      });
+    });
+  });
+  const running = await listen(server as unknown as Server, 'socks5');
+  return { ...running, relayed };
+}

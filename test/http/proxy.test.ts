@@ -5,7 +5,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { fetchAll, fetchOne } from '../../src/http/index.js';
 import { proxyFailure } from '../../src/http/proxy.js';
 import { refusedPort } from './helpers.js';
-import { selfSignedCertificate, startEcho, startProxy, startTls, type Proxy, type Running } from './loopback-servers.js';
+import { selfSignedCertificate, startEcho, startProxy, startSocks5, startTls, type Proxy, type Running } from './loopback-servers.js';
 
 const PROXY_VARIABLES = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
 const saved = new Map(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
@@ -41,6 +41,17 @@ test('proxy: https targets go through a CONNECT tunnel, and the row still record
   assert.equal(row.status, 200, JSON.stringify(row.error));
   assert.deepEqual(proxy.tunnels.slice(before), [`127.0.0.1:${tls.port}`]);
   assert.match(row.tls?.protocol ?? '', /^TLSv1\.[23]$/);
+});
+
+test('socks5 proxies relay http and https targets', async () => {
+  const socks = await startSocks5();
+  try {
+    const rows = await fetchAll([`${echo.url}/s`, `${tls.url}/s`], { proxy: socks.url, insecure: true });
+    assert.deepEqual(rows.map((r) => r.status), [200, 200], JSON.stringify(rows.map((r) => r.error)));
+    assert.deepEqual([...socks.relayed].sort(), [`127.0.0.1:${echo.port}`, `127.0.0.1:${tls.port}`].sort());
+  } finally {
+    await socks.close();
+  }
 });
 
 test('HTTP_PROXY is honoured by default; proxy: false and NO_PROXY bypass it', async () => {
