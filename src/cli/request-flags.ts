@@ -9,23 +9,16 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FetchOptions } from '../http/options.js';
-import { resolveRequestOptions } from '../http/request-options.js';
+import { resolveRequestOptions, type RequestOptions } from '../http/request-options.js';
 import { UsageError } from './errors.js';
 
-/** The parsed flags this module adds. */
-export interface RequestFlags {
-  method?: string;
+/** The parsed flags this module adds: most are the library options of the same name. */
+export interface RequestFlags extends Pick<RequestOptions, 'method' | 'cookie' | 'retryAll' | 'rate' | 'ratePerHost' | 'proxy' | 'insecure' | 'includeHeaders'> {
+  /** `-d` values, in order (joined with &). */
   data?: string[];
   jsonBody?: string;
-  cookie?: string;
-  retryAll?: boolean;
-  rate?: number;
-  ratePerHost?: number;
-  /** A URL, or false for `--no-proxy`. */
-  proxy?: string | false;
-  insecure?: boolean;
+  /** The file of `--cacert`. */
   cacert?: string;
-  includeHeaders?: boolean;
 }
 
 /** A positive number of requests per second ("100", "0.5"). */
