@@ -253,7 +253,7 @@ class UrlJob implements ExchangeOwner, Abortable {
       return this.#conclude(complete);
     } finally {
       if (hosts.limited) hosts.release(host);
-      this.#context.extras.gate.release(host);
+      this.#context.extras.gate?.release(host);
     }
   }
 

@@ -31,7 +31,11 @@ export interface RequestOptions {
    * @default false
    */
   retryAll?: boolean;
-  /** Requests started per second over the whole run, evenly spaced (no bursts). @default Infinity */
+  /**
+   * Requests started per second over the whole run, evenly spaced (no bursts). With `rate` or
+   * `ratePerHost` set, a 429 or 503 with `Retry-After` also pauses its host (only) for that long.
+   * @default Infinity
+   */
   rate?: number;
   /** Requests started per second to one host (hostname and port). @default Infinity */
   ratePerHost?: number;

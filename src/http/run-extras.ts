@@ -14,7 +14,11 @@ import type { FetchRow } from './types.js';
 
 /** What one run shares for these features. */
 export interface RunExtras {
-  gate: RateGate;
+  /**
+   * The rate limits, with the per-host back-off on 429/503 + Retry-After; only when `rate` or
+   * `ratePerHost` is set, so a run without limits keeps its pace (retries still honour Retry-After).
+   */
+  gate: RateGate | undefined;
   tls: TlsRecorder;
   /** The proxy URL in force (an option or the environment), for telling its failures apart. */
   proxy: string | undefined;
@@ -32,8 +36,9 @@ export interface RunExtras {
  */
 export function createRunExtras(options: ResolvedOptions): RunExtras {
   const tls = new TlsRecorder();
+  const limited = Number.isFinite(options.request.rate) || Number.isFinite(options.request.ratePerHost);
   return {
-    gate: new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }),
+    gate: limited ? new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }) : undefined,
     tls,
     proxy: options.dispatcher ? undefined : activeProxy(options.request),
     close: () => tls.close(),
@@ -50,8 +55,9 @@ export function createRunExtras(options: ResolvedOptions): RunExtras {
  * ```
  */
 export function beforeRequest(extras: RunExtras, host: string, signal: () => AbortSignal): Promise<void> | undefined {
-  if (extras.gate.tryTake(host, performance.now()) === true) return undefined;
-  return waitForPermit(extras.gate, host, signal());
+  const gate = extras.gate;
+  if (gate === undefined || gate.tryTake(host, performance.now()) === true) return undefined;
+  return waitForPermit(gate, host, signal());
 }
 
 /**
@@ -77,7 +83,7 @@ export function recordResponse(
   if (tls !== undefined) row.tls = tls;
   else if (row.tls !== undefined) delete row.tls; // a redirect from https to http
   if (options.request.includeHeaders) row.headers = collectHeaders(raw);
-  if (head.retryAfter !== undefined) {
+  if (head.retryAfter !== undefined && extras.gate !== undefined) {
     backOffFromResponse(extras.gate, url.host, head.status, parseRetryAfter(head.retryAfter), options.maxRetryDelay, performance.now());
   }
 }
