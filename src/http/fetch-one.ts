@@ -21,7 +21,7 @@ import { releaseTitleExtractor, takeTitleExtractor, type TitleExtractor } from '
 import type { FetchRow, FetchRowError } from './types.js';
 import { afterRedirect, firstHop, type HopRequest } from './request-body.js';
 import { proxyFailure } from './proxy.js';
-import { beforeRequest, recordResponse } from './run-extras.js';
+import { beforeRequest, forgetResponse, recordResponse } from './run-extras.js';
 
 /** Statuses that never carry a body (RFC 9110). */
 const BODYLESS = new Set([204, 205, 304]);
@@ -39,6 +39,8 @@ function emptyRow(input: unknown): FetchRow {
     timeMs: 0,
     attempts: 0,
     error: null,
+    contentType: null,
+    contentLength: null,
   };
 }
 
@@ -222,6 +224,7 @@ class UrlJob implements ExchangeOwner, Abortable {
       row.title = null;
       row.bytes = 0;
       if (row.json !== undefined) delete row.json;
+      forgetResponse(row);
       this.#phase = 'headers';
       this.#url = url;
       this.#verdict = 'final';

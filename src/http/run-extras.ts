@@ -81,9 +81,23 @@ export function recordResponse(
   row.contentLength = contentLengthOf(head.contentLength);
   const tls = extras.tls.get(url);
   if (tls !== undefined) row.tls = tls;
-  else if (row.tls !== undefined) delete row.tls; // a redirect from https to http
   if (options.request.includeHeaders) row.headers = collectHeaders(raw);
   if (head.retryAfter !== undefined && extras.gate !== undefined) {
     backOffFromResponse(extras.gate, url.host, head.status, parseRetryAfter(head.retryAfter), options.maxRetryDelay, performance.now());
   }
+}
+
+/**
+ * A new request for the row: what the previous response said is no longer its answer.
+ *
+ * @example
+ * ```ts
+ * forgetResponse(row); // row.contentType === null, no row.tls or row.headers
+ * ```
+ */
+export function forgetResponse(row: FetchRow): void {
+  row.contentType = null;
+  row.contentLength = null;
+  if (row.tls !== undefined) delete row.tls;
+  if (row.headers !== undefined) delete row.headers;
 }

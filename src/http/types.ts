@@ -49,9 +49,9 @@ export interface FetchRow {
   error: FetchRowError | null;
   /** The parsed JSON body, in JSON mode only. */
   json?: unknown;
-  /** The final response's Content-Type as sent; null without one (absent when no response arrived). */
+  /** The final response's Content-Type as sent; null without one or without a response. */
   contentType?: string | null;
-  /** The final response's Content-Length; null when not sent (absent when no response arrived). */
+  /** The final response's Content-Length; null when not sent or without a response. */
   contentLength?: number | null;
   /** https only: the TLS version and the server certificate's expiry (ISO 8601). */
   tls?: TlsInfo;
