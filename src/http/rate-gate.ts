@@ -8,7 +8,6 @@
  * that slack is below one spacing, so no 1-second window ever holds more than `rate + 1` starts (the
  * test checks it with fast-check).
  */
-import { sleep } from '../core/sleep.js';
 import type { Gate } from './gate.js';
 
 /** How a {@link RateGate} is configured: starts per second, overall and per host (Infinity: none). */
@@ -125,25 +124,6 @@ export class RateGate implements Gate {
   /** Forgets the schedules of hosts gone quiet, so a crawl of a million hosts keeps memory flat. */
   #sweep(now: number): void {
     for (const [host, spacing] of this.#hosts) if (spacing.idle(now)) this.#hosts.delete(host);
-  }
-}
-
-/**
- * Waits until `gate` gives `host` a start permit, or rejects when `signal` aborts.
- *
- * @example
- * ```ts
- * await waitForPermit(gate, 'a.test', signal);
- * try { await request(); } finally { gate.release('a.test'); }
- * ```
- */
-export async function waitForPermit(gate: Gate, host: string, signal: AbortSignal, clock: () => number = performance.now.bind(performance)): Promise<void> {
-  for (;;) {
-    const answer = gate.tryTake(host, clock());
-    if (answer === true) return;
-    // Infinity waits for a release(); our gates never say so, but a poll keeps this helper general.
-    const ms = Number.isFinite(answer) ? Math.max(1, Math.ceil(answer)) : 50;
-    await sleep(ms, undefined, { signal });
   }
 }
 

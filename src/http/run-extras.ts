@@ -6,7 +6,8 @@
 import type { ResponseHead } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { activeProxy } from './proxy.js';
-import { backOffFromResponse, RateGate, waitForPermit } from './rate-gate.js';
+import { GateQueue } from './gate-queue.js';
+import { backOffFromResponse, RateGate } from './rate-gate.js';
 import { parseRetryAfter } from './retry.js';
 import { collectHeaders, contentLengthOf, firstValue } from './response-headers.js';
 import { TlsRecorder } from './tls-info.js';
@@ -19,6 +20,8 @@ export interface RunExtras {
    * `ratePerHost` is set, so a run without limits keeps its pace (retries still honour Retry-After).
    */
   gate: RateGate | undefined;
+  /** The URLs waiting for the gate (one timer for all). */
+  waiting: GateQueue | undefined;
   tls: TlsRecorder;
   /** The proxy URL in force (an option or the environment), for telling its failures apart. */
   proxy: string | undefined;
@@ -37,8 +40,10 @@ export interface RunExtras {
 export function createRunExtras(options: ResolvedOptions): RunExtras {
   const tls = new TlsRecorder();
   const limited = Number.isFinite(options.request.rate) || Number.isFinite(options.request.ratePerHost);
+  const gate = limited ? new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }) : undefined;
   return {
-    gate: limited ? new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }) : undefined,
+    gate,
+    waiting: gate ? new GateQueue(gate) : undefined,
     tls,
     proxy: options.dispatcher ? undefined : activeProxy(options.request),
     close: () => tls.close(),
@@ -56,8 +61,9 @@ export function createRunExtras(options: ResolvedOptions): RunExtras {
  */
 export function beforeRequest(extras: RunExtras, host: string, signal: () => AbortSignal): Promise<void> | undefined {
   const gate = extras.gate;
-  if (gate === undefined || gate.tryTake(host, performance.now()) === true) return undefined;
-  return waitForPermit(gate, host, signal());
+  // Straight through when nothing limits, or nobody waits and the gate says yes now.
+  if (gate === undefined || (extras.waiting!.size === 0 && gate.tryTake(host, performance.now()) === true)) return undefined;
+  return extras.waiting!.wait(host, signal());
 }
 
 /**

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { fetchAll } from '../../src/http/index.js';
+import { GateQueue } from '../../src/http/gate-queue.js';
 import { RateGate, backOffFromResponse } from '../../src/http/rate-gate.js';
 import { testLookup } from './helpers.js';
 import { listen } from './loopback-servers.js';
@@ -132,4 +133,27 @@ test('rate end to end: 20 requests at 40/s take about half a second, evenly', as
   } finally {
     await server.close();
   }
+});
+
+test('GateQueue: a waiter on a paused host does not hold up a later one on another host; abort leaves no timer', async () => {
+  const gate = new RateGate({ rate: 1000 });
+  const queue = new GateQueue(gate);
+  gate.penalize('paused', performance.now() + 300);
+  const began = performance.now();
+  const done: string[] = [];
+  const paused = queue.wait('paused', new AbortController().signal).then(() => done.push('paused'));
+  const other = queue.wait('other', new AbortController().signal).then(() => done.push('other'));
+  await other;
+  assert.ok(performance.now() - began < 250, 'the other host went first');
+  await paused;
+  assert.deepEqual(done, ['other', 'paused']);
+  assert.ok(performance.now() - began >= 290);
+
+  gate.penalize('paused', performance.now() + 10_000);
+  const controller = new AbortController();
+  const cancelled = queue.wait('paused', controller.signal);
+  controller.abort(new Error('stop'));
+  await assert.rejects(cancelled, /stop/);
+  assert.equal(queue.size, 0);
+  assert.ok(!process.getActiveResourcesInfo().includes('Timeout'), 'no timer left');
 });
