@@ -227,7 +227,7 @@ function csvRecord(row: FetchRow, json: boolean): string {
   return fields.map(csvField).join(',') + '\n';
 }
 
-/** One CSV field, RFC 4180 quoting (also used by fields.ts). */
+/** One CSV field, RFC 4180 quoting (also used by fields.ts). @example csvField('a,b'); // '"a,b"' */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   const s = String(value);
@@ -244,6 +244,7 @@ type WritableLike = NodeJS.WritableStream & {
 };
 
 /** Writes strings to a stream, waiting for 'drain' when it says so, and remembering its failure. */
+/** (Also used by fields.ts.) @example new Sink(process.stdout, true).write('text\n'); */
 export class Sink {
   readonly #out: WritableLike;
   #error: Error | null = null;
@@ -430,6 +431,7 @@ function jsonPreview(value: unknown): string {
  * controls and DEL become visible symbols, and bidi overrides (which can reorder what the user
  * sees) become U+FFFD.
  */
+/** (Also used by fields.ts.) @example sanitize('a\nb'); // 'a b' */
 export function sanitize(s: string): string {
   return s
     .replace(/[\t\n\v\f\r ]+/g, ' ')
@@ -487,7 +489,7 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** Clip to at most `width` columns, ending in `…` when something was cut. */
+/** Clip to at most `width` columns, ending in `…` when something was cut. @example clip('abcdef', 4); // 'abc…' */
 export function clip(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
   let out = '';

@@ -98,7 +98,15 @@ function readJsonl(text: string, path: string): OldRow[] {
   return rows;
 }
 
-/** RFC 4180 records, quoted fields with commas, quotes and line breaks included; an unfinished last record is dropped. */
+/**
+ * RFC 4180 records, quoted fields with commas, quotes and line breaks included; an unfinished last
+ * record is dropped.
+ *
+ * @example
+ * ```ts
+ * csvRecords('url,title\nhttp://a.test/,"x, y"\nhttp://b'); // [['url', 'title'], ['http://a.test/', 'x, y']]
+ * ```
+ */
 export function csvRecords(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
