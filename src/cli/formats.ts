@@ -243,8 +243,11 @@ type WritableLike = NodeJS.WritableStream & {
   writableNeedDrain?: boolean;
 };
 
-/** Writes strings to a stream, waiting for 'drain' when it says so, and remembering its failure. */
-/** (Also used by fields.ts.) @example new Sink(process.stdout, true).write('text\n'); */
+/**
+ * Writes strings to a stream, waiting for 'drain' when it says so, and remembering its failure.
+ * (Also used by fields.ts.)
+ * @example new Sink(process.stdout, true).write('text\n');
+ */
 export class Sink {
   readonly #out: WritableLike;
   #error: Error | null = null;
@@ -429,9 +432,9 @@ function jsonPreview(value: unknown): string {
 /**
  * Make text safe and single-line for a terminal: whitespace runs become one space, other C0/C1
  * controls and DEL become visible symbols, and bidi overrides (which can reorder what the user
- * sees) become U+FFFD.
+ * sees) become U+FFFD. (Also used by fields.ts.)
+ * @example sanitize('a\nb'); // 'a b'
  */
-/** (Also used by fields.ts.) @example sanitize('a\nb'); // 'a b' */
 export function sanitize(s: string): string {
   return s
     .replace(/[\t\n\v\f\r ]+/g, ' ')
