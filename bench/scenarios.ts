@@ -7,6 +7,7 @@ import { lastJsonLine, parseScenario, type Command, type Outcome, type ProcessOu
 import { checkJsonlRows } from './http/setup.js';
 import { asyncioScenarios } from './asyncio-scenarios.js';
 import type { Tools } from './tools.js';
+import { rateScenarios } from './rate-scenarios.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -389,7 +390,7 @@ const httpScenarios: ScenarioDef[] = [
   },
 ];
 
-export const SCENARIOS: readonly ScenarioDef[] = [...coreScenarios, ...asyncioScenarios({ atMost }), ...httpScenarios];
+export const SCENARIOS: readonly ScenarioDef[] = [...coreScenarios, ...asyncioScenarios({ atMost }), ...httpScenarios, ...rateScenarios];
 
 /** The ceiling row's label depends on the tool found. */
 export function peerLabel(peer: PeerDef, ctx: Context): string {

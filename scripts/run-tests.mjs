@@ -19,10 +19,18 @@ function collect(dir) {
   return files;
 }
 
+// Tests talk to loopback servers only: a proxy set on the machine must not reroute them (gather
+// honours HTTP_PROXY/HTTPS_PROXY by default). The proxy tests set these variables themselves.
+function withoutProxies(env) {
+  const copy = { ...env };
+  for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY']) delete copy[name];
+  return copy;
+}
+
 const files = collect(root);
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, GATHER_TEST: '1' } },
+  { stdio: 'inherit', env: { ...withoutProxies(process.env), GATHER_TEST: '1' } },
 );
 process.exit(result.status ?? 1);

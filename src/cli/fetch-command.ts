@@ -10,12 +10,15 @@ import type { Stats } from 'node:fs';
 import { isCancellation } from '../core/errors.js';
 import { fetchAll, type FetchOptions, type FetchRun } from '../http/index.js';
 import { wantsColor, type ColorMode } from './color.js';
-import { createRowWriter, type OutputFormat } from './formats.js';
+import { createRowWriter, type OutputFormat, type RowWriterOptions } from './formats.js';
 import { openInputs } from './inputs.js';
 import { EXIT, interruptedStatus, type CliIo } from './io.js';
 import { openOutput, refuseInputAsOutput } from './output-file.js';
 import { createProgress, linesAbove, NO_PROGRESS } from './progress.js';
 import { formatSummary, RunStats } from './summary.js';
+import { createFieldWriter } from './fields.js';
+import type { OutputChoices } from './output-flags.js';
+import { prepareRun } from './prepared-run.js';
 
 /**
  * The library options the CLI passes: everything of `FetchOptions` but the signal, which the
@@ -29,7 +32,7 @@ import { formatSummary, RunStats } from './summary.js';
 export type CliFetchOptions = Omit<FetchOptions, 'signal'>;
 
 /** What `gather fetch` was asked to do, flags parsed. */
-export interface FetchCommandOptions {
+export interface FetchCommandOptions extends OutputChoices {
   fetch: CliFetchOptions;
   /** Default: table when the output is a terminal, JSONL otherwise. */
   format?: OutputFormat;
@@ -97,15 +100,16 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
   const toTerminal = !options.output && io.stdout.isTTY === true;
   const format = options.format ?? (toTerminal ? 'table' : 'jsonl');
   if (options.output) refuseInputAsOutput(options.output, options.inputFiles ?? []);
-  const run = startRun(urls, { ...options.fetch, signal: io.signal });
+  const prepared = await prepareRun(urls, options, options.output, format); // --resume, --dedupe
+  const run = startRun(prepared.urls, { ...options.fetch, signal: io.signal });
   // Only now, every argument checked, may the output file be created or truncated.
-  const file = options.output ? openOutput(options.output) : undefined;
+  const file = prepared.outputPath ? openOutput(prepared.outputPath) : undefined;
 
   const total = typeof options.total === 'function' && showsProgress(options, io) ? options.total() : options.total;
   const progress = showsProgress(options, io) ? createProgress(io.stderr as NodeJS.WriteStream, typeof total === 'number' ? total : undefined) : NO_PROGRESS;
   // Rows bound for the terminal that shows the bar are printed above it.
   const out = file ?? (toTerminal && progress !== NO_PROGRESS ? linesAbove(progress) : io.stdout);
-  const writer = createRowWriter(format, out, {
+  const writerOptions: RowWriterOptions = {
     json: options.fetch.json === true,
     color: format === 'table' && wantsColor(options.color ?? 'auto', toTerminal, io.env ?? process.env),
     terminal: toTerminal,
@@ -115,15 +119,16 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     ...(options.columns !== undefined && !toTerminal ? { columns: options.columns } : {}),
     ...(toTerminal && io.stdout.columns ? { columns: io.stdout.columns } : {}),
     ...(typeof total === 'number' ? { total } : {}),
-  });
+  };
+  const writer = options.fields ? createFieldWriter(format, out, options.fields, writerOptions) : createRowWriter(format, out, writerOptions);
   const stats = new RunStats();
   const started = performance.now();
   let status: number = EXIT.ok;
   try {
-    for await (const row of run) {
+    for await (const row of prepared.rows(run)) {
       stats.add(row);
       progress.tick(row);
-      const pending = writer.write(row);
+      const pending = options.keep && !options.keep(row) ? undefined : writer.write(row);
       if (pending) await pending;
       if (!row.ok) {
         status = EXIT.someFailed;
@@ -134,8 +139,10 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
     if (!isCancellation(error)) throw error;
     status = interruptedStatus(io.signal);
   } finally {
+    await prepared.writeLeftovers((row) => writer.write(row));
     await writer.end();
     progress.stop();
+    prepared.commit();
   }
   if (stats.summary(0).total === 0 && status < EXIT.interrupted) {
     io.stderr.write('gather: warning: the input held no URL (blank lines and lines starting with # are skipped)\n');

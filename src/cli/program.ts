@@ -13,6 +13,8 @@ import { FETCH_EXAMPLES } from './help.js';
 import { EXIT, type CliIo } from './io.js';
 import { bytesFlag, choiceFlag, collectFlag, durationFlag, headerFlag, integerFlag, portFlag } from './parse.js';
 import { VERSION } from '../http/version.js';
+import { addRequestFlags, requestOptionsFromFlags, type RequestFlags } from './request-flags.js';
+import { addOutputFlags, outputChoicesFromFlags, type OutputFlags } from './output-flags.js';
 
 interface FetchFlags {
   list?: string[];
@@ -68,8 +70,9 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .addHelpText('after', FETCH_EXAMPLES);
 
   // A new fetch flag: an .addOption() below (durations through durationFlag, so all read alike), a
-  // field in FetchFlags, and its library option in the action's `fetch` object.
-  program
+  // field in FetchFlags, and its library option in the action's `fetch` object. Request and output
+  // flags have modules of their own (request-flags.ts, output-flags.ts).
+  const fetchCommand = program
     .command('fetch')
     .description('fetch the URLs given as arguments, in files (one a line; blank lines and # comments skipped), or on stdin')
     .argument('[inputs...]', "URLs (http:// or https://), files of URLs, or '-' for stdin (the default when none is given)")
@@ -89,8 +92,9 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .option('--csv-raw', "write CSV cells starting with = + - @ as they are (default: prefixed with ')")
     .option('--fail-fast', 'stop at the first failed URL (default: collect every error)')
     .option('-q, --quiet', 'no progress bar, no summary')
-    .addHelpText('after', FETCH_EXAMPLES)
-    .action(async (inputs: string[], flags: FetchFlags) => {
+    .addHelpText('after', FETCH_EXAMPLES);
+  addOutputFlags(addRequestFlags(fetchCommand))
+    .action(async (inputs: string[], flags: FetchFlags & RequestFlags & OutputFlags) => {
       const { runFetchCommand } = await import('./fetch-command.js');
       setStatus(
         await runFetchCommand(
@@ -108,6 +112,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
               json: flags.json === true,
               // Only when asked: the option is the http layer's, and absent means its default.
               ...(flags.downgrade === false ? { refuseDowngrade: true } : {}),
+              ...requestOptionsFromFlags(flags, flags.header),
             },
             format: flags.format,
             output: flags.output,
@@ -115,6 +120,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
             csvRaw: flags.csvRaw === true,
             failFast: flags.failFast === true,
             quiet: flags.quiet === true,
+            ...outputChoicesFromFlags(flags),
           },
           io,
         ),

@@ -19,6 +19,8 @@ export interface AgentOptions {
   connectTimeout: number;
   /** The lookup new connections use (the run's DNS cache). */
   lookup?: LookupFunction | undefined;
+  /** TLS options of new connections (`insecure`, `ca`): see proxy.ts. */
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (string | Buffer)[] } | undefined;
 }
 
 /** Idle keep-alive sockets are closed after this long (a run closes them all when it ends anyway). */
@@ -54,6 +56,6 @@ export function createAgent(options: AgentOptions): Agent {
   return new AgentOfUndici({
     connections: connectionsPerOrigin(options.concurrency, options.perHost),
     keepAliveTimeout: KEEP_ALIVE_MS,
-    connect: createConnector({ connectTimeout: options.connectTimeout, lookup: options.lookup }),
+    connect: createConnector({ connectTimeout: options.connectTimeout, lookup: options.lookup, tls: options.tls }),
   });
 }

@@ -19,6 +19,8 @@ export interface ConnectorOptions {
   /** Connect deadline in ms (DNS, TCP and TLS); Infinity for none. It also bounds waiting for a descriptor. */
   connectTimeout: number;
   lookup?: import('node:net').LookupFunction | undefined;
+  /** TLS options of new connections (`insecure`, `ca`). */
+  tls?: { rejectUnauthorized?: boolean; ca?: string | Buffer | (string | Buffer)[] } | undefined;
 }
 
 const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE', 'EAI_SYSTEM']);
@@ -55,6 +57,7 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
     // undici: 0 disables the connect timer.
     timeout: finite ? options.connectTimeout : 0,
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...options.tls,
   });
   return function connect(target, callback) {
     const started = performance.now();

@@ -3,11 +3,12 @@
  * the per-host limiter; and the one place that releases them when the run ends.
  */
 import type { Dispatcher } from 'undici';
-import { createAgent } from './agent.js';
 import { createDnsCache, type DnsCache } from './dns-cache.js';
 import { HostLimiter } from './host-limit.js';
 import { preloadFetchModules } from './load.js';
 import type { ResolvedOptions } from './options.js';
+import { createRunDispatcher } from './proxy.js';
+import { createRunExtras, type RunExtras } from './run-extras.js';
 
 /** Something in flight that a cancellation must stop: a URL's job. */
 export interface Abortable {
@@ -53,6 +54,8 @@ export interface RunContext {
   hosts: HostLimiter;
   /** The run's DNS cache; undefined with a caller's own dispatcher. */
   dns: DnsCache | undefined;
+  /** Rate gate, TLS recorder, proxy (run-extras.ts). */
+  extras: RunExtras;
   /**
    * Aborts `job` when `signal` aborts (at once if it has), until {@link unwatch}: one listener per
    * signal for the whole run, however many URLs.
@@ -82,6 +85,7 @@ export function createRunContext(options: ResolvedOptions): RunContext {
   // Everything the run will load, loaded now: a module loaded mid-run needs a free descriptor.
   preloadFetchModules();
   const hosts = new HostLimiter(options.perHost);
+  const extras = createRunExtras(options);
   const fanouts = new Map<AbortSignal, AbortFanout>();
   const watch = (signal: AbortSignal | undefined, job: Abortable): void => {
     if (signal === undefined) return;
@@ -106,31 +110,33 @@ export function createRunContext(options: ResolvedOptions): RunContext {
       dispatcher: options.dispatcher,
       hosts,
       dns: undefined,
+      extras,
       watch,
       unwatch,
       close() {
         stopWatching();
+        extras.close();
         return Promise.resolve();
       },
     };
   }
   const dns = createDnsCache(options.lookup);
-  const agent = createAgent({
-    concurrency: options.concurrency,
-    perHost: options.perHost,
-    connectTimeout: options.connectTimeout,
-    lookup: dns,
-  });
+  const agent = createRunDispatcher(
+    { concurrency: options.concurrency, perHost: options.perHost, connectTimeout: options.connectTimeout, lookup: dns },
+    options.request,
+  );
   let closing: Promise<void> | undefined;
   return {
     options,
     dispatcher: agent,
     hosts,
     dns,
+    extras,
     watch,
     unwatch,
     close(failed) {
       stopWatching();
+      extras.close();
       closing ??= (failed ? agent.destroy() : agent.close()).then(
         () => undefined,
         () => undefined, // closing is best effort: there is nobody left to tell

@@ -28,8 +28,9 @@ export interface ExchangeOwner {
   /**
    * The final head arrived (1xx answers are skipped). Returns how to read the body, or null to let
    * it go. Runs inside undici's callback: no await. May throw: the exchange then fails with that.
+   * `raw` is undici's raw header list, for owners that want every header.
    */
-  onHead(head: ResponseHead): BodyRead | null;
+  onHead(head: ResponseHead, raw: readonly (Buffer | string)[]): BodyRead | null;
   /** The next decoded body chunk; returns true once it has seen enough (the rest is let go). */
   onBodyChunk(chunk: Buffer): boolean;
   /**
@@ -119,7 +120,7 @@ export class Exchange implements Dispatcher.DispatchHandler, BodyDecoderEvents {
     let plan: BodyRead | null;
     try {
       this.#length = checkedLength(head.contentLength);
-      plan = this.#owner.onHead(head);
+      plan = this.#owner.onHead(head, rawHeaders);
     } catch (error) {
       this.#fail(error);
       this.#cut(LET_GO);

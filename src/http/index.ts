@@ -17,4 +17,7 @@ export { DEFAULTS, USER_AGENT, type FetchOptions, type ScrapeOptions, type Timeo
 export { createDnsCache, type DnsCache } from './dns-cache.js';
 export { createTitleExtractor, type TitleExtractor } from './title.js';
 export { TITLE_SCAN_BYTES } from './readers.js';
-export type { FetchRow, FetchRowError, FetchErrorCode } from './types.js';
+export type { FetchRow, FetchRowError, FetchErrorCode, TlsInfo } from './types.js';
+export type { RequestOptions } from './request-options.js';
+export { RateGate, type RateGateOptions } from './rate-gate.js';
+export type { Gate } from './gate.js';

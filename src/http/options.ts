@@ -9,6 +9,7 @@ import { checkCount, checkFunction, checkNonNegativeInteger, checkOptions, check
 import type { Dispatcher } from 'undici';
 import { descriptorBudget } from './fd-limit.js';
 import { boolean, byteCount, fail, milliseconds, requestHeaders, timeouts } from './option-checks.js';
+import { REQUEST_OPTION_KEYS, resolveRequestOptions, retriesFor, withCookie, type RequestOptions, type ResolvedRequestOptions } from './request-options.js';
 
 export { USER_AGENT, VERSION } from './version.js';
 
@@ -51,7 +52,7 @@ export interface TimeoutOptions {
  * const rows = await fetchAll(urls, { concurrency: 32, perHost: 4, timeout: 5_000, retries: 1 });
  * ```
  */
-export interface FetchOptions {
+export interface FetchOptions extends RequestOptions {
   /**
    * How many URLs are fetched at once, across all hosts.
    * @default 16
@@ -196,6 +197,8 @@ export interface ResolvedOptions {
   refuseDowngrade: boolean;
   lookup: LookupFunction | undefined;
   dispatcher: Dispatcher | undefined;
+  /** Method, body, rates, proxy, TLS and header options (request-options.ts). */
+  request: ResolvedRequestOptions;
 }
 
 /** Which entry point is asking: scrape refuses `json` and asks for HTML. */
@@ -217,6 +220,7 @@ const KNOWN: readonly (keyof FetchOptions)[] = [
   'lookup',
   'dispatcher',
   'refuseDowngrade',
+  ...REQUEST_OPTION_KEYS,
 ];
 
 const SCRAPE_KNOWN = KNOWN.filter((key) => key !== 'json');
@@ -253,6 +257,7 @@ export function resolveOptions(options: unknown, where: string, mode: Mode): Res
 
   const json = mode === 'scrape' ? false : boolean('json', given.json, DEFAULTS.json);
   const { connect, headers: headersTimeout, total } = timeouts(given.timeout, DEFAULTS);
+  const request = resolveRequestOptions(given);
   return {
     // Never more in flight than the process has descriptors for (see fd-limit.ts).
     concurrency: Math.min(given.concurrency === undefined ? DEFAULTS.concurrency : checkCount('concurrency', given.concurrency), descriptorBudget()),
@@ -260,18 +265,19 @@ export function resolveOptions(options: unknown, where: string, mode: Mode): Res
     connectTimeout: connect,
     headersTimeout,
     totalTimeout: total,
-    retries: given.retries === undefined ? DEFAULTS.retries : checkNonNegativeInteger('retries', given.retries),
+    retries: retriesFor(request, given.retries === undefined ? DEFAULTS.retries : checkNonNegativeInteger('retries', given.retries)),
     retryDelay: milliseconds('retryDelay', given.retryDelay, DEFAULTS.retryDelay, 0),
     maxRetryDelay: milliseconds('maxRetryDelay', given.maxRetryDelay, DEFAULTS.maxRetryDelay, 0),
     maxRedirects: given.maxRedirects === undefined ? DEFAULTS.maxRedirects : checkNonNegativeInteger('maxRedirects', given.maxRedirects),
     maxBytes: byteCount('maxBytes', given.maxBytes, DEFAULTS.maxBytes),
-    headers: requestHeaders(given.headers, mode === 'scrape' ? 'html' : json ? 'json' : 'any'),
+    headers: withCookie(requestHeaders(given.headers, mode === 'scrape' ? 'html' : json ? 'json' : 'any'), request.cookie),
     signal,
     httpErrors: boolean('httpErrors', given.httpErrors, DEFAULTS.httpErrors),
     json,
     refuseDowngrade: boolean('refuseDowngrade', given.refuseDowngrade, DEFAULTS.refuseDowngrade),
     lookup: lookup as LookupFunction | undefined,
     dispatcher: dispatcher as Dispatcher | undefined,
+    request,
   };
 }
 

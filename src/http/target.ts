@@ -26,6 +26,8 @@ export function emptyRow(input: unknown): FetchRow {
     timeMs: 0,
     attempts: 0,
     error: null,
+    contentType: null,
+    contentLength: null,
   };
 }
 

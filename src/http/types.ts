@@ -19,6 +19,8 @@ export type FetchErrorCode =
   | 'bad_body'
   /** An https page redirected to http while `refuseDowngrade` was set. */
   | 'downgrade'
+  /** The proxy refused, failed or could not be reached. */
+  | 'proxy'
   /** A failure gather does not recognise (its message says what it was); never retried. */
   | 'unknown';
 
@@ -54,4 +56,22 @@ export interface FetchRow {
   downgraded?: boolean;
   /** The parsed JSON body, in JSON mode only. */
   json?: unknown;
+  /** The final response's Content-Type as sent; null without one or without a response. */
+  contentType?: string | null;
+  /** The final response's Content-Length; null when not sent or without a response. */
+  contentLength?: number | null;
+  /** https only: the TLS version and the server certificate's expiry (ISO 8601). */
+  tls?: TlsInfo;
+  /** With `includeHeaders`: the final response's headers, names lower-case (see response-headers.ts). */
+  headers?: Record<string, string | string[]>;
+  /** CLI `--dedupe`: this line repeats the URL of input line `duplicateOf` (0-based) and was not fetched again. */
+  duplicateOf?: number;
+}
+
+/** What an https row records about its connection. */
+export interface TlsInfo {
+  /** The negotiated version, as Node names it: `TLSv1.3`, `TLSv1.2`. */
+  protocol: string;
+  /** When the server's certificate expires, ISO 8601. */
+  notAfter: string;
 }

@@ -17,6 +17,9 @@ import type { ResolvedOptions } from './options.js';
 import { BadJsonError, BodyReader, parseTurnSpent } from './readers.js';
 import { checkRedirect, downgradeError, headersForHop, isDowngrade } from './redirect.js';
 import { judgeFailure, judgeHead, type HopState, type Verdict } from './steps.js';
+import { afterRedirect, firstHop, type HopRequest } from './request-body.js';
+import { proxyFailure } from './proxy.js';
+import { beforeRequest, forgetResponse, recordResponse } from './run-extras.js';
 import type { FetchRow, FetchRowError } from './types.js';
 
 /** What the head decided, acted on once its body is dealt with; undefined: the final answer. */
@@ -46,6 +49,8 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
   #statusText = '';
   #pending: Pending;
   #reader: BodyReader | null = null;
+  /** Method and body of the next request (a redirect may change them). */
+  #request: HopRequest;
 
   constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined) {
     this.row = row;
@@ -53,6 +58,7 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
     this.#context = context;
     this.#runSignal = runSignal;
     this.retriesLeft = context.options.retries;
+    this.#request = firstHop(context.options.request);
     this.#clock = new DeadlineClock(this.options.totalTimeout, this.options.headersTimeout, this);
   }
 
@@ -128,6 +134,7 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
       visited.add(to.href);
       this.row.redirects++;
       headers = headersForHop(headers, url, to);
+      ({ hop: this.#request, headers } = afterRedirect(this.#request, headers, this.row.status));
       url = to;
     }
   }
@@ -142,12 +149,15 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
     this.phase = 'queue';
     if (hosts.limited) await hosts.acquire(host, this.#signal());
     try {
+      const waiting = beforeRequest(this.#context.extras, host, () => this.#signal());
+      if (waiting) await waiting;
       this.#clock.request();
       const row = this.row;
       row.status = 0;
       row.title = null;
       row.bytes = 0;
       if (row.json !== undefined) delete row.json;
+      forgetResponse(row);
       this.phase = 'headers';
       this.url = url;
       this.#pending = undefined;
@@ -159,7 +169,8 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
           {
             origin: url.origin,
             path: url.pathname + url.search,
-            method: 'GET',
+            method: this.#request.method,
+            body: this.#request.body ?? null,
             headers,
             headersTimeout: 0,
             // Silence between body chunks: undici's idle timer (0 turns it off).
@@ -177,6 +188,7 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
       return this.#conclude(complete);
     } finally {
       if (hosts.limited) hosts.release(host);
+      this.#context.extras.gate?.release(host);
     }
   }
 
@@ -184,11 +196,12 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
    * The head of a response (inside undici's callback): the steps judge it (a redirect, a retry),
    * else it is the final answer and its body is planned. See {@link ExchangeOwner.onHead}.
    */
-  onHead(head: ResponseHead): BodyRead | null {
+  onHead(head: ResponseHead, raw: readonly (Buffer | string)[]): BodyRead | null {
     this.#clock.headersArrived();
     const row = this.row;
     row.status = head.status;
     row.finalUrl = this.url.href;
+    recordResponse(this.#context.extras, this.options, row, this.url, head, raw);
     this.#statusText = head.statusText;
     const verdict = judgeHead(head, this);
     if (verdict !== undefined) {
@@ -260,7 +273,8 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
     this.#throwIfAborted(error);
     if (error instanceof BadJsonError) return this.#finish({ code: 'bad_body', message: error.message });
     if (error instanceof BodyTooLargeError) return this.#finish({ code: 'too_large', message: error.message });
-    const verdict = judgeFailure(classifyError(error, this.#errorContext(url)), this);
+    const classified = proxyFailure(error, this.#context.extras.proxy) ?? classifyError(error, this.#errorContext(url));
+    const verdict = judgeFailure(classified, this);
     return verdict.kind === 'error' ? this.#finish(verdict.error) : verdict;
   }
 

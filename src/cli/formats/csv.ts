@@ -51,12 +51,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvFormatter(options: CsvOptions): RowFormatter {
   const header = options.json ? `${CSV_HEADER},json\n` : `${CSV_HEADER}\n`;
   let started = false;
-  const text = (value: string | null): string => {
-    if (value === null) return '';
-    let s = options.terminal ? visibleText(value) : value;
-    if (!options.raw && FORMULA_START.test(s)) s = `'${s}`;
-    return quote(s);
-  };
+  const text = (value: string | null): string => csvTextCell(value, options);
   return {
     row(row) {
       const cells = [
@@ -80,6 +75,23 @@ export function csvFormatter(options: CsvOptions): RowFormatter {
     },
     end: () => (started ? '' : header),
   };
+}
+
+/**
+ * One text cell: null is empty; on a terminal control characters are shown, not obeyed; a formula
+ * start gets a leading `'` unless `raw`; quoted per RFC 4180 when it must be.
+ *
+ * @example
+ * ```ts
+ * csvTextCell('=1+1', { terminal: false, raw: false }); // "'=1+1"
+ * csvTextCell('a,b', { terminal: false, raw: false }); // '"a,b"'
+ * ```
+ */
+export function csvTextCell(value: string | null, options: { terminal: boolean; raw: boolean }): string {
+  if (value === null) return '';
+  let s = options.terminal ? visibleText(value) : value;
+  if (!options.raw && FORMULA_START.test(s)) s = `'${s}`;
+  return quote(s);
 }
 
 function quote(s: string): string {

@@ -1,5 +1,6 @@
 /** `--format jsonl` (one JSON object a line) and the row object that `json` shares. */
 import type { FetchRow } from '../../http/types.js';
+import { addExtraRowFields } from '../row-extras.js';
 import { escapeJsonControls } from '../controls.js';
 import type { RowFormatter } from './types.js';
 
@@ -27,6 +28,7 @@ export function rowObject(row: FetchRow, json: boolean): Record<string, unknown>
     attempts: row.attempts,
     error: row.error ? { code: row.error.code, message: row.error.message } : null,
   };
+  addExtraRowFields(o, row);
   if (json) o.json = row.json === undefined ? null : row.json;
   return o;
 }
