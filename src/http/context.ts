@@ -69,7 +69,7 @@ export interface RunContext {
 
 /**
  * Creates the context of a run: a keep-alive agent of its own unless `options.dispatcher` was
- * given.
+ * given. `hosts`: the run's per-host limit when the scheduler shares it (it is one of its gates).
  *
  * @example
  * ```ts
@@ -77,8 +77,7 @@ export interface RunContext {
  * try { ... } finally { await context.close(false); }
  * ```
  */
-export function createRunContext(options: ResolvedOptions): RunContext {
-  const hosts = new HostLimiter(options.perHost);
+export function createRunContext(options: ResolvedOptions, hosts = new HostLimiter(options.perHost)): RunContext {
   const fanouts = new Map<AbortSignal, AbortFanout>();
   const watch = (signal: AbortSignal | undefined, job: Abortable): void => {
     if (signal === undefined) return;

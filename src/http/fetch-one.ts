@@ -123,8 +123,12 @@ class UrlJob implements ExchangeOwner, Abortable {
   #jsonChunks: Buffer[] | undefined;
   #jsonCharset: string | undefined;
 
-  constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined) {
+  /** The host whose per-host permit the scheduler took for this URL: hops there need no other. */
+  readonly #admittedHost: string | undefined;
+
+  constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined, admittedHost?: string) {
     this.row = row;
+    this.#admittedHost = admittedHost;
     this.#context = context;
     this.#runSignal = runSignal;
     this.#retriesLeft = context.options.retries;
@@ -205,7 +209,9 @@ class UrlJob implements ExchangeOwner, Abortable {
     const { options, hosts, dispatcher } = this.#context;
     const host = url.host;
     this.#phase = 'queue';
-    if (hosts.limited) await hosts.acquire(host, this.#signal());
+    // The scheduler took the permit of the URL's own host; a hop to another host waits for one here.
+    const gated = hosts.limited && host !== this.#admittedHost;
+    if (gated) await hosts.acquire(host, this.#signal());
     try {
       this.#armDeadlines();
       const row = this.row;
@@ -242,7 +248,7 @@ class UrlJob implements ExchangeOwner, Abortable {
       }
       return this.#conclude(complete);
     } finally {
-      if (hosts.limited) hosts.release(host);
+      if (gated) hosts.release(host);
     }
   }
 
@@ -481,7 +487,8 @@ function finiteOrZero(ms: number): number {
 
 /**
  * Fetches one URL with a run context of the caller's: the building block of fetchAll. Resolves to
- * the row and never rejects: when `signal` aborts, the row has error code `aborted`.
+ * the row and never rejects: when `signal` aborts, the row has error code `aborted`. `admittedHost`:
+ * the host whose per-host permit the caller already holds for this URL (the scheduler's).
  *
  * @example
  * ```ts
@@ -489,7 +496,7 @@ function finiteOrZero(ms: number): number {
  * try { console.log(await fetchRow('http://example.test/', context, undefined)); } finally { await context.close(false); }
  * ```
  */
-export function fetchRow(input: unknown, context: RunContext, signal: AbortSignal | undefined): Promise<FetchRow> {
+export function fetchRow(input: unknown, context: RunContext, signal: AbortSignal | undefined, admittedHost?: string): Promise<FetchRow> {
   const row = emptyRow(input);
   const target = parseTarget(input);
   if (!(target instanceof URL)) {
@@ -501,7 +508,7 @@ export function fetchRow(input: unknown, context: RunContext, signal: AbortSigna
     return Promise.resolve(row);
   }
   // Not an async function: the job's own promise is handed on as is, without another layer.
-  return new UrlJob(row, context, signal).run(target);
+  return new UrlJob(row, context, signal, admittedHost).run(target);
 }
 
 /**

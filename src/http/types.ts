@@ -48,4 +48,6 @@ export interface FetchRow {
   error: FetchRowError | null;
   /** The parsed JSON body, in JSON mode only. */
   json?: unknown;
+  /** The URL's position in the input (0-based), on rows of an unordered run (`ordered: false`, `--unordered`) only. */
+  index?: number;
 }
