@@ -5,7 +5,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { isCancellation } from '../core/errors.js';
-import { fetchAll, type FetchOptions } from '../http/index.js';
+import { fetchAll, type FetchOptions, type RowOrderOptions } from '../http/index.js';
 import { UsageError } from './errors.js';
 import { BATCH_BYTES, createRowWriter, type OutputFormat } from './formats.js';
 import { EXIT, interruptedStatus, type CliIo } from './io.js';
@@ -16,7 +16,7 @@ const NO_PROGRESS: Progress = { tick() {}, stop() {} };
 
 /** What `gather fetch` was asked to do, flags parsed. */
 export interface FetchCommandOptions {
-  fetch: Omit<FetchOptions, 'signal'>;
+  fetch: Omit<FetchOptions & RowOrderOptions, 'signal'>;
   /** Default: table when the output is a terminal, JSONL otherwise. */
   format?: OutputFormat;
   output?: string;

@@ -204,6 +204,7 @@ function rowObject(row: FetchRow, json: boolean): Record<string, unknown> {
     error: row.error ? { code: row.error.code, message: row.error.message } : null,
   };
   if (json) o.json = row.json === undefined ? null : row.json;
+  if (row.index !== undefined) o.index = row.index; // --unordered: the row's input position
   return o;
 }
 

@@ -4,6 +4,7 @@
  * in-process.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CONCURRENCY } from '../core/map-options.js';
 import { VERSION } from '../http/options.js';
 import { UsageError } from './errors.js';
 import { runFetch } from './fetch-command.js';
@@ -25,6 +26,8 @@ interface FetchFlags {
   output?: string;
   failFast?: boolean;
   quiet?: boolean;
+  unordered?: boolean;
+  window?: number;
 }
 
 /**
@@ -69,7 +72,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .command('fetch')
     .description('fetch every URL of FILE (one a line; blank lines and # comments skipped), or of stdin')
     .argument('[file]', "file of URLs, or '-' for stdin (the default)")
-    .addOption(new Option('-c, --concurrency <n>', 'URLs fetched at once').argParser(integerFlag(1)).default(16))
+    .addOption(new Option('-c, --concurrency <n>', 'URLs fetched at once').argParser(integerFlag(1)).default(DEFAULT_CONCURRENCY))
     .addOption(new Option('--per-host <n>', 'requests at once to one host (default: unlimited)').argParser(integerFlag(1, true)))
     .addOption(new Option('-t, --timeout <duration>', 'deadline per URL, e.g. 10s (default 60s)').argParser(durationFlag))
     .addOption(new Option('-r, --retries <n>', 'retries on transient failures (reset, 429, 502-504) (default 2)').argParser(integerFlag(0)))
@@ -85,6 +88,8 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .option('-o, --output <file>', 'write rows to FILE instead of stdout')
     .option('--fail-fast', 'stop at the first failed URL (default: collect every error)')
     .option('-q, --quiet', 'no progress bar, no summary')
+    .option('--unordered', 'write each row as it finishes, with an index field (its input position)')
+    .addOption(new Option('--window <n>', 'rows held behind a slow earlier URL, in order (default 65536)').argParser(integerFlag(1, true)))
     .action(async (file: string | undefined, flags: FetchFlags) => {
       const urls = await openUrlSource(file, io.stdin);
       setStatus(
@@ -100,6 +105,8 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
               maxBytes: flags.maxBytes,
               headers: flags.header,
               json: flags.json === true,
+              ordered: flags.unordered !== true,
+              window: flags.window,
             },
             format: flags.format,
             output: flags.output,

@@ -11,7 +11,8 @@
  * }
  * ```
  */
-export { fetchAll, scrape, type FetchRun, type UrlSource } from './fetch-all.js';
+export { fetchAll, scrape, type FetchRun, type UrlSource, type RowOrderOptions } from './fetch-all.js';
+export type { Gate } from './gate.js';
 export { fetchOne } from './fetch-one.js';
 export { DEFAULTS, USER_AGENT, type FetchOptions, type ScrapeOptions, type TimeoutOptions } from './options.js';
 export { createDnsCache, type DnsCache } from './dns-cache.js';

@@ -5,6 +5,7 @@
  * before any request is made.
  */
 import type { LookupFunction } from 'node:net';
+import { DEFAULT_CONCURRENCY } from '../core/map-options.js';
 import { describe } from '../core/validate.js';
 import type { Dispatcher } from 'undici';
 
@@ -165,7 +166,7 @@ export const USER_AGENT = `gather/${VERSION} (concurrent fetcher; Node.js ${proc
  * ```
  */
 export const DEFAULTS = {
-  concurrency: 16,
+  concurrency: DEFAULT_CONCURRENCY,
   perHost: Number.POSITIVE_INFINITY,
   connectTimeout: 10_000,
   headersTimeout: 30_000,
