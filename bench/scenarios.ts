@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { lastJsonLine, parseScenario, type Command, type Outcome, type ProcessOutput, type Skip } from './measure.js';
 import { checkJsonlRows } from './http/setup.js';
 import type { Tools } from './tools.js';
+import { unevenScenarios } from './scenarios-uneven.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -388,7 +389,11 @@ const httpScenarios: ScenarioDef[] = [
   },
 ];
 
-export const SCENARIOS: readonly ScenarioDef[] = [...coreScenarios, ...httpScenarios];
+export const SCENARIOS: readonly ScenarioDef[] = [
+  ...coreScenarios,
+  ...httpScenarios,
+  ...unevenScenarios({ nodeScenario, atMost, core, arrayN, concurrency: CORE_CONCURRENCY }),
+];
 
 /** The ceiling row's label depends on the tool found. */
 export function peerLabel(peer: PeerDef, ctx: Context): string {
