@@ -16,6 +16,9 @@ export const DEFAULT_CONCURRENCY = 16;
  */
 export const DEFAULT_WINDOW = 65_536;
 
+/** The function {@link map} applies: item, its input index, and the signal that cancels this run. */
+export type Mapper<T, R> = (item: T, index: number, signal: AbortSignal) => R | PromiseLike<R>;
+
 /** Options of {@link map}. */
 export interface MapOptions<T = unknown> {
   /** How many `fn` calls run at once. Default 16. */

@@ -81,7 +81,7 @@ export class MapSource {
 
   /**
    * The next step of an async source. Calls may overlap: steps come in call order. The raw step is
-   * handed on (no wrapper promise per item): the caller reports the end with {@link ended}.
+   * handed on (no wrapper promise per item): the caller unwraps it with {@link itemOf}.
    */
   nextAsync(): Promise<IteratorResult<unknown>> {
     if (this.#closed) return Promise.resolve(DONE);
@@ -92,9 +92,11 @@ export class MapSource {
     return pull;
   }
 
-  /** An async step came back done: later pulls answer done at once, and close() has nothing to do. */
-  ended(): void {
+  /** The item of a step from {@link nextAsync}, or END (then later pulls answer done at once). */
+  itemOf(step: IteratorResult<unknown>): unknown {
+    if (!step.done) return step.value;
     this.#closed = true;
+    return END;
   }
 
   /** Closes an unfinished iterator (its `finally` runs); a failure to close is ignored. */
