@@ -3,6 +3,10 @@
  * now (its key is at a limit, or must wait some milliseconds). A refused item is parked in the
  * look-ahead without taking one of the `concurrency` slots, and the slot goes to the next item that
  * is admitted: no head-of-line blocking across keys. Items of one key start in input order.
+ *
+ * Fair share: a free slot goes first to a key with nothing running (parked, or among the next items
+ * pulled for the purpose), then to any admitted key. So input grouped by key spreads over as many
+ * keys at once as interleaved input would, instead of filling every slot with the first keys.
  */
 import { Deque } from './deque.js';
 
@@ -58,13 +62,15 @@ interface KeyLine<K> {
  * @example
  * ```ts
  * const lookahead = new Lookahead(admission);
- * if (lookahead.offer({ index, item, key: lookahead.keyOf(item, index) }, performance.now())) start(item);
- * else later(() => lookahead.takeAdmitted(performance.now()));
+ * if (lookahead.offer({ index, item, key: lookahead.keyOf(item, index) }, performance.now(), false)) start(item);
+ * else later(() => lookahead.takeAdmitted(performance.now(), false));
  * ```
  */
 export class Lookahead<K> {
   readonly #admission: Admission<unknown, K>;
   readonly #lines = new Map<K, KeyLine<K>>();
+  /** Admitted and not finished, per key (only keys with some). */
+  readonly #running = new Map<K, number>();
   #size = 0;
   #releases = 0;
   #retryAt = Number.POSITIVE_INFINITY;
@@ -89,13 +95,20 @@ export class Lookahead<K> {
 
   /**
    * A freshly pulled item: true if it may start now, else it is parked (behind older items of its
-   * key, which go first).
+   * key, which go first). `idleKeysOnly`: park it unasked when its key already has items running.
    */
-  offer(parked: Parked<K>, now: number): boolean {
+  offer(parked: Parked<K>, now: number, idleKeysOnly: boolean): boolean {
     let line = this.#lines.get(parked.key);
     if (line === undefined) {
+      if (idleKeysOnly && this.#running.has(parked.key)) {
+        line = { items: new Deque<Parked<K>>(), notBefore: 0, blockedAt: -1 };
+        this.#lines.set(parked.key, line);
+        line.items.push(parked);
+        this.#size++;
+        return false;
+      }
       const answer = this.#admission.tryStart(parked.key, now);
-      if (answer === true) return true;
+      if (answer === true) return this.#admitted(parked.key);
       line = { items: new Deque<Parked<K>>(), notBefore: 0, blockedAt: -1 };
       this.#refused(line, answer, now);
       this.#lines.set(parked.key, line);
@@ -105,12 +118,15 @@ export class Lookahead<K> {
     return false;
   }
 
-  /** The oldest parked item whose key is admitted now, or undefined (see {@link retryAt}). */
-  takeAdmitted(now: number): Parked<K> | undefined {
+  /**
+   * The oldest parked item whose key is admitted now, or undefined (see {@link retryAt}).
+   * `idleKeysOnly`: only keys with nothing running are asked.
+   */
+  takeAdmitted(now: number, idleKeysOnly: boolean): Parked<K> | undefined {
     this.#retryAt = Number.POSITIVE_INFINITY;
     if (this.#size === 0) return undefined;
     for (const [key, line] of this.#lines) {
-      if (line.blockedAt === this.#releases) continue;
+      if (line.blockedAt === this.#releases || (idleKeysOnly && this.#running.has(key))) continue;
       if (now < line.notBefore) {
         if (line.notBefore < this.#retryAt) this.#retryAt = line.notBefore;
         continue;
@@ -120,6 +136,7 @@ export class Lookahead<K> {
         const parked = line.items.shift() as Parked<K>;
         this.#size--;
         if (line.items.length === 0) this.#lines.delete(key);
+        this.#admitted(key);
         return parked;
       }
       this.#refused(line, answer, now);
@@ -133,8 +150,16 @@ export class Lookahead<K> {
     else line.notBefore = now + Math.max(answer, 0);
   }
 
+  #admitted(key: K): true {
+    this.#running.set(key, (this.#running.get(key) ?? 0) + 1);
+    return true;
+  }
+
   /** An admitted item finished: its permit goes back, and every blocked key is worth asking again. */
   finished(key: K): void {
+    const running = (this.#running.get(key) as number) - 1;
+    if (running === 0) this.#running.delete(key);
+    else this.#running.set(key, running);
     this.#releases++;
     this.#admission.finished(key);
   }

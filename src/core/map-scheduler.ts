@@ -13,6 +13,8 @@ import { NOTHING, StreamResults } from './map-results.js';
 import { END, MapSource, isThenable } from './map-source.js';
 
 
+/** With admission, how many items one start may pull ahead looking for a key with nothing running. */
+const PROBE_LIMIT = 1024;
 /** A source of unknown length starts at most this many workers up front; more start as items arrive. */
 const EAGER_WORKERS = 1024;
 const noop = (): void => {};
@@ -162,10 +164,15 @@ export class MapScheduler {
     const signal = this.#controller.signal;
     const source = this.#source;
     const lookahead = this.#lookahead;
+    const probeLimit = Math.min(this.#options.concurrency, PROBE_LIMIT);
+    let probes = 0; // items pulled since the last start, looking for a key with nothing running
     while (!this.#stopped) {
-      // Parked items first (already pulled, so they start even when the results wait on the consumer).
-      const next = lookahead?.takeAdmitted(performance.now());
-      if (next === undefined && (this.#exhausted || !this.#roomToPull())) {
+      // Parked items first (already pulled, so they start even when the results wait on the consumer);
+      // while more may be pulled, only keys with nothing running (fair share, see lookahead.ts).
+      const canPull = !this.#exhausted && this.#roomToPull();
+      const idleKeysOnly = canPull && probes < probeLimit;
+      const next = lookahead?.takeAdmitted(performance.now(), idleKeysOnly);
+      if (next === undefined && !canPull) {
         if (this.#exhausted && (lookahead === undefined || lookahead.size === 0)) return;
         if (lookahead !== undefined) this.#idle.wakeAt(lookahead.retryAt);
         await this.#idle.wait();
@@ -196,9 +203,10 @@ export class MapScheduler {
         }
         if (lookahead !== undefined) {
           key = lookahead.keyOf(item, index);
-          if (!lookahead.offer({ index, item, key }, performance.now())) continue;
+          if (!lookahead.offer({ index, item, key }, performance.now(), ++probes < probeLimit)) continue;
         }
       }
+      probes = 0;
       let value: unknown;
       let ok = true;
       try {

@@ -172,3 +172,17 @@ test('keyed admission with a numeric refusal: the item starts once the retry tim
   await map([0, 1, 2, 3], (i) => void (startedAt[i] = performance.now() - t0), { concurrency: 4, admission });
   for (let i = 1; i < 4; i++) assert.ok(startedAt[i] - startedAt[i - 1] >= 18, `starts ${startedAt.map((t) => t.toFixed(0)).join(', ')} ms`);
 });
+
+test('keyed admission shares slots fairly: input grouped by key runs as many keys at once as there are slots', async () => {
+  // 10 keys x 5 items, grouped; 2 per key and 10 slots: in input order the first 5 keys would take
+  // every slot (2 each); fair share gives each of the 10 keys one slot first.
+  const keys = Array.from({ length: 50 }, (_, i) => Math.floor(i / 5));
+  const admission = perKeyAdmission(keys, 2);
+  let release!: () => void;
+  const hold = new Promise<void>((resolve) => (release = resolve));
+  const run = map(keys.map((_, i) => i), () => hold, { concurrency: 10, admission }).then((r) => r);
+  await delay(5);
+  assert.deepEqual([...admission.running.entries()].filter(([, n]) => n > 0).length, 10, `running per key: ${JSON.stringify([...admission.running])}`);
+  release();
+  await run;
+});
