@@ -48,6 +48,7 @@ export function unevenScenarios(h: ScenarioHelpers): ScenarioDef[] {
       { label: UNDICI, role: 'reference', command: uneven(workload, 'undici') },
       { label: GATHER, role: 'gather', command: uneven(workload, 'gather') },
       { label: IDEAL, role: 'info', command: uneven(workload, 'ideal') },
+      { label: 'in-order list schedule, zero overhead', role: 'info', command: uneven(workload, 'list-schedule') },
     ],
     targets: [h.atMost(GATHER, UNDICI, 1.1), h.atMost(GATHER, IDEAL, 1.15)],
   });

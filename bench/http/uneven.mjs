@@ -1,5 +1,5 @@
 // The uneven workloads real URL lists have (issue 8), one child process per measurement:
-//   node bench/http/uneven.mjs --workload hang|slow|hosts|lognormal --client gather|undici|ideal
+//   node bench/http/uneven.mjs --workload hang|slow|hosts|lognormal --client gather|undici|ideal|list-schedule
 //        --base URL --size smoke|quick|full [--layout grouped|interleaved]
 // The URL list is derived from (workload, size, base) alone, so every client gets the same list.
 // Prints one JSON line: workMs is the in-process time of the fetching (the ideal client prints the
@@ -171,6 +171,23 @@ function idealMs() {
   return Math.max(total / lanes, longest);
 }
 
+/**
+ * The makespan of a perfect in-order dispatcher: `concurrency` slots, each URL started in input
+ * order on the first free slot, zero overhead. Above the ideal when a long URL comes late in the list.
+ */
+function listScheduleMs() {
+  if (work.perHost) fail('the list schedule is not computed for per-host limits');
+  const free = new Array(Math.min(concurrency, urls.length)).fill(0);
+  let makespan = 0;
+  for (const ms of work.service) {
+    let slot = 0;
+    for (let s = 1; s < free.length; s++) if (free[s] < free[slot]) slot = s;
+    free[slot] += ms;
+    if (free[slot] > makespan) makespan = free[slot];
+  }
+  return makespan;
+}
+
 function check(rows) {
   if (!Array.isArray(rows) || rows.length !== urls.length) return `expected ${urls.length} rows, got ${rows?.length}`;
   for (let i = 0; i < urls.length; i++) {
@@ -186,6 +203,8 @@ const started = performance.now();
 let workMs;
 if (client === 'ideal') {
   workMs = idealMs();
+} else if (client === 'list-schedule') {
+  workMs = listScheduleMs();
 } else {
   let rows;
   try {

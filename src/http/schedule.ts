@@ -2,7 +2,8 @@
  * The URL scheduler of fetchAll and scrape: core `map` with `concurrency` global slots, plus the
  * run's {@link Gate}s consulted before every start through map's keyed admission (the key is the
  * URL's host). A URL whose host a gate refuses waits in the look-ahead without taking a global
- * slot, and the slot goes to the next URL whose host has room, as curl's `--parallel-max-host`.
+ * slot, and the slot goes to the next URL whose host has room, as curl's `--parallel-max-host`
+ * (hosts with nothing in flight first: a list grouped by host spreads like an interleaved one).
  *
  * Memory: at most `window` URLs wait in the look-ahead and at most `window` finished rows wait
  * for the consumer (in order), plus the `concurrency` in flight; with the default window of 65,536

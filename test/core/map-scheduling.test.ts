@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { map, type Admission } from '../../src/core/index.js';
+import { map, type Admission, type Indexed, type MapRun } from '../../src/core/index.js';
 import { delay } from './_helpers.js';
 
 /** Samples `check` once per event-loop turn (microtasks drained, the scheduler at rest) until `done` settles. */
@@ -185,4 +185,18 @@ test('keyed admission shares slots fairly: input grouped by key runs as many key
   assert.deepEqual([...admission.running.entries()].filter(([, n]) => n > 0).length, 10, `running per key: ${JSON.stringify([...admission.running])}`);
   release();
   await run;
+});
+
+type Equal<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
+
+test('types: ordered: false gives Indexed results; a sync iterable of promises maps their values', async () => {
+  const unordered = map([1, 2], async (n) => String(n), { ordered: false });
+  const unorderedType: Equal<typeof unordered, MapRun<Indexed<string>>> = true;
+  const withErrors = map([1], (n) => n, { ordered: false, returnExceptions: true });
+  const withErrorsType: Equal<typeof withErrors, MapRun<Indexed<number | Error>>> = true;
+  const fromPromises = map([Promise.resolve(1), 2], (n) => n + 1);
+  const fromPromisesType: Equal<typeof fromPromises, MapRun<number>> = true;
+  assert.ok(unorderedType && withErrorsType && fromPromisesType);
+  assert.deepEqual((await unordered).map((r) => r.value).sort(), ['1', '2']);
+  assert.deepEqual(await fromPromises, [2, 3]);
 });
