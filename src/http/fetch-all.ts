@@ -52,8 +52,9 @@ export type UrlSource = Iterable<string | URL> | AsyncIterable<string | URL>;
 
 /**
  * A lazily started run, shaped like core `map`'s {@link MapRun}: `await` it for every row in input
- * order, or `for await` it to stream rows in input order as they become available (memory
- * O(concurrency), however many URLs). Consume it one way, once. Nothing is requested until then.
+ * order, or `for await` it to stream rows in input order as they become available (memory bounded
+ * by `window` rows, however many URLs; `ordered: false` streams them as they finish, with `index`).
+ * Consume it one way, once. Nothing is requested until then.
  *
  * When the run ends (all rows delivered, cancelled, or the loop left early) its agent is closed
  * before the await settles or the loop ends: no socket or timer is left behind.
@@ -75,21 +76,19 @@ export interface FetchRun<R = FetchRow> extends PromiseLike<R[]>, AsyncIterable<
 
 type Rows = MapRun<FetchRow> | MapRun<Indexed<FetchRow>>;
 
-type Unwrap = (item: FetchRow | Indexed<FetchRow>) => FetchRow;
-const asRow: Unwrap = (item) => item as FetchRow;
 /** An unordered run yields `{ index, value }`: the row already carries its index (see startRun). */
-const valueOf: Unwrap = (item) => (item as Indexed<FetchRow>).value;
+const rowOf = (item: FetchRow | Indexed<FetchRow>): FetchRow => (item as Indexed<FetchRow>).value;
 
 class Run implements FetchRun {
   readonly #run: Rows;
   readonly #close: (failed: boolean) => Promise<void>;
-  readonly #unwrap: Unwrap;
+  readonly #ordered: boolean;
   #collected: Promise<FetchRow[]> | undefined;
 
   constructor(run: Rows, close: (failed: boolean) => Promise<void>, ordered: boolean) {
     this.#run = run;
     this.#close = close;
-    this.#unwrap = ordered ? asRow : valueOf;
+    this.#ordered = ordered;
   }
 
   then<A = FetchRow[], B = never>(
@@ -98,7 +97,7 @@ class Run implements FetchRun {
   ): Promise<A | B> {
     this.#collected ??= new Promise<FetchRow[]>((resolve, reject) => {
       (this.#run as MapRun<FetchRow | Indexed<FetchRow>>).then(
-        (rows) => this.#close(false).then(() => resolve(this.#unwrap === asRow ? (rows as FetchRow[]) : rows.map(this.#unwrap))),
+        (rows) => this.#close(false).then(() => resolve(this.#ordered ? (rows as FetchRow[]) : rows.map(rowOf))),
         (error: unknown) => this.#close(true).then(() => reject(error)),
       );
     });
@@ -110,13 +109,11 @@ class Run implements FetchRun {
     // that would cost a few more promises per row, and rows stream by the thousand per second.
     const rows = (this.#run as MapRun<FetchRow | Indexed<FetchRow>>)[Symbol.asyncIterator]();
     const close = this.#close;
-    const unwrap = this.#unwrap;
-    const onStep = (step: IteratorResult<FetchRow | Indexed<FetchRow>>): IteratorResult<FetchRow> | Promise<IteratorResult<FetchRow>> =>
-      step.done
-        ? close(false).then(() => step as IteratorResult<FetchRow>)
-        : unwrap === asRow
-          ? (step as IteratorResult<FetchRow>)
-          : { done: false, value: unwrap(step.value) };
+    const ordered = this.#ordered;
+    const onStep = (step: IteratorResult<FetchRow | Indexed<FetchRow>>): IteratorResult<FetchRow> | Promise<IteratorResult<FetchRow>> => {
+      if (step.done) return close(false).then(() => step as IteratorResult<FetchRow>);
+      return ordered ? (step as IteratorResult<FetchRow>) : { done: false, value: rowOf(step.value) };
+    };
     const onError = (error: unknown): Promise<never> =>
       close(true).then(() => {
         throw error;
