@@ -5,8 +5,9 @@
  * is admitted: no head-of-line blocking across keys. Items of one key start in input order.
  *
  * Fair share: a free slot goes first to a key with nothing running (parked, or among the next items
- * pulled for the purpose), then to any admitted key. So input grouped by key spreads over as many
- * keys at once as interleaved input would, instead of filling every slot with the first keys.
+ * pulled for the purpose), then to the admitted key with the most items waiting. So input grouped
+ * by key spreads over as many keys at once as interleaved input would, instead of filling every
+ * slot with the first keys, and the keys with the most left to do are not left for last.
  */
 import { Deque } from './deque.js';
 
@@ -125,24 +126,45 @@ export class Lookahead<K> {
   takeAdmitted(now: number, idleKeysOnly: boolean): Parked<K> | undefined {
     this.#retryAt = Number.POSITIVE_INFINITY;
     if (this.#size === 0) return undefined;
+    if (!idleKeysOnly) {
+      // The key with the most items waiting goes first: under per-key limits each key is a chain,
+      // and starting the longest chains first evens out when the keys finish (fewer idle slots at the end).
+      let longest: [K, KeyLine<K>] | undefined;
+      for (const entry of this.#lines) {
+        const line = entry[1];
+        if (line.blockedAt === this.#releases || now < line.notBefore) continue;
+        if (longest === undefined || line.items.length > longest[1].items.length) longest = entry;
+      }
+      if (longest !== undefined) {
+        const taken = this.#ask(longest[0], longest[1], now);
+        if (taken !== undefined) return taken;
+      }
+    }
     for (const [key, line] of this.#lines) {
       if (line.blockedAt === this.#releases || (idleKeysOnly && this.#running.has(key))) continue;
       if (now < line.notBefore) {
         if (line.notBefore < this.#retryAt) this.#retryAt = line.notBefore;
         continue;
       }
-      const answer = this.#admission.tryStart(key, now);
-      if (answer === true) {
-        const parked = line.items.shift() as Parked<K>;
-        this.#size--;
-        if (line.items.length === 0) this.#lines.delete(key);
-        this.#admitted(key);
-        return parked;
-      }
-      this.#refused(line, answer, now);
+      const taken = this.#ask(key, line, now);
+      if (taken !== undefined) return taken;
       if (line.notBefore < this.#retryAt && line.blockedAt !== this.#releases) this.#retryAt = line.notBefore;
     }
     return undefined;
+  }
+
+  /** Asks the admission for `key`'s oldest parked item: the item if admitted, else records the refusal. */
+  #ask(key: K, line: KeyLine<K>, now: number): Parked<K> | undefined {
+    const answer = this.#admission.tryStart(key, now);
+    if (answer !== true) {
+      this.#refused(line, answer, now);
+      return undefined;
+    }
+    const parked = line.items.shift() as Parked<K>;
+    this.#size--;
+    if (line.items.length === 0) this.#lines.delete(key);
+    this.#admitted(key);
+    return parked;
   }
 
   #refused(line: KeyLine<K>, answer: number, now: number): void {
