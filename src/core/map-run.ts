@@ -10,7 +10,15 @@ export type { Mapper } from './map-options.js';
 
 let construct: <R>(scheduler: MapScheduler) => MapRun<R>;
 
-/** Starts nothing: builds the lazily started run that {@link map} returns (the only way to make one). */
+/**
+ * Starts nothing: builds the lazily started run that {@link map} returns (the only way to make one).
+ *
+ * @example
+ * ```ts
+ * const run = createMapRun([1, 2], (n) => n, resolveMapArguments([1, 2], (n: number) => n, {}));
+ * await run; // [1, 2]
+ * ```
+ */
 export function createMapRun<R>(
   input: Iterable<unknown> | AsyncIterable<unknown>,
   fn: Mapper<unknown, unknown>,

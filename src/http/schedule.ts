@@ -31,7 +31,15 @@ export interface ScheduleOptions {
 /** Runs one URL: the input as given, its index, the run signal, and the host whose permits it holds (if any). */
 export type UrlWorker<R> = (url: unknown, index: number, signal: AbortSignal, admittedHost: string | undefined) => Promise<R>;
 
-/** The host of a URL input, or undefined when it is not a fetchable URL (its row says why; no gate applies). */
+/**
+ * The host of a URL input, or undefined when it is not a fetchable URL (its row says why; no gate applies).
+ *
+ * @example
+ * ```ts
+ * hostOf('http://example.test:8080/a'); // 'example.test:8080'
+ * hostOf('not a url'); // undefined
+ * ```
+ */
 export function hostOf(input: unknown): string | undefined {
   const target = parseTarget(input);
   return target instanceof URL ? target.host : undefined;
