@@ -3,8 +3,6 @@
  * changes (the consumer took a result, an admitted item finished, a retry time came, the run
  * stopped), then all look again. At most one timer, for the earliest retry time asked for.
  */
-import { Deque } from './deque.js';
-
 /**
  * Idle workers and the retry timer.
  *
@@ -17,21 +15,32 @@ import { Deque } from './deque.js';
  * ```
  */
 export class IdleWorkers {
-  readonly #waiting = new Deque<() => void>();
+  // One promise shared by every waiter until the next wake-up: a full buffer parks every worker on
+  // each result taken, and one allocation per wake-up instead of one per worker shows at 10^6 items.
+  #waking: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #count = 0;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
 
   get size(): number {
-    return this.#waiting.length;
+    return this.#count;
   }
 
   /** Resolves at the next {@link wakeAll}. */
   wait(): Promise<void> {
-    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#waking ??= new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#count++;
+    return this.#waking;
   }
 
   wakeAll(): void {
-    for (let wake = this.#waiting.shift(); wake !== undefined; wake = this.#waiting.shift()) wake();
+    const wake = this.#wake;
+    if (wake === undefined) return;
+    this.#waking = undefined;
+    this.#wake = undefined;
+    this.#count = 0;
+    wake();
   }
 
   /** Wakes everybody at time `at` (performance.now() clock), unless a timer fires earlier anyway. */
