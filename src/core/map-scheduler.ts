@@ -1,8 +1,8 @@
 /**
- * The scheduler behind {@link map} (its public handle is {@link MapRun}): `concurrency` workers, each running one call at a time, that
- * never idle while input remains and the results waiting for the consumer have room. How far the run
- * gets ahead of the consumer is bounded by the `window` (finished results held), not by how many
- * run at once, so one slow item holds the others back only once the window is full.
+ * The scheduler behind {@link map} (its handle is `MapRun`): `concurrency` workers, one call each at
+ * a time, that never idle while input remains and the results waiting for the consumer have room.
+ * How far the run gets ahead of the consumer is bounded by the `window` (finished results held), not
+ * by how many run at once: one slow item holds the others back only once the window is full.
  */
 import { abortedOf, createController, onAbort } from './abort.js';
 import { CancelledError, cancelledErrorOf, toError } from './errors.js';
@@ -12,12 +12,10 @@ import type { Mapper, ResolvedMapOptions } from './map-options.js';
 import { NOTHING, StreamResults } from './map-results.js';
 import { END, MapSource, isThenable } from './map-source.js';
 
-
 /** With admission, how many items one start may pull ahead looking for a key with nothing running. */
 const PROBE_LIMIT = 1024;
 /** A source of unknown length starts at most this many workers up front; more start as items arrive. */
 const EAGER_WORKERS = 1024;
-const noop = (): void => {};
 
 /**
  * One run of map: its workers, source, admission, results and cancellation.
@@ -34,7 +32,7 @@ export class MapScheduler {
   readonly #controller = createController();
   #source!: MapSource;
   #lookahead: Lookahead<unknown> | undefined;
-  #stopParents: () => void = noop;
+  #stopParents: () => void = () => {};
   #mode: 'idle' | 'collect' | 'stream' = 'idle';
 
   #nextIndex = 0;
@@ -96,9 +94,7 @@ export class MapScheduler {
   }
 
   #begin(mode: 'collect' | 'stream'): void {
-    if (this.#mode !== 'idle') {
-      throw new TypeError('This map() run is already being consumed; await it or iterate it, once');
-    }
+    if (this.#mode !== 'idle') throw new TypeError('This map() run is already being consumed; await it or iterate it, once');
     this.#mode = mode;
     this.#allDone = new Promise<void>((resolve) => (this.#markAllDone = resolve));
   }
@@ -178,9 +174,7 @@ export class MapScheduler {
         await this.#idle.wait();
         continue;
       }
-      let index: number;
-      let item: unknown;
-      let key: unknown;
+      let index: number, item: unknown, key: unknown;
       if (next !== undefined) {
         ({ index, item, key } = next);
       } else {
@@ -211,8 +205,7 @@ export class MapScheduler {
       let ok = true;
       try {
         // A sync source of promises: the item is what the promise gives (as p-map does).
-        if (!source.isAsync && isThenable(item)) item = await item;
-        value = await fn(item, index, signal);
+        value = await fn(!source.isAsync && isThenable(item) ? await item : item, index, signal);
       } catch (error) {
         ok = false;
         value = error;
