@@ -45,8 +45,7 @@ export class MapScheduler {
   #markAllDone!: () => void;
   /** Workers with nothing to start: waiting for room, a release, or a retry time. */
   readonly #idle = new IdleWorkers();
-  /** Collected: the results. */
-  #results: unknown[] = [];
+  #results: unknown[] = []; // collected
   /** Streamed: the results waiting for the consumer; new items start only while fewer than #holdLimit. */
   #stream: StreamResults | undefined;
   #holdLimit = Number.POSITIVE_INFINITY;
@@ -61,10 +60,7 @@ export class MapScheduler {
   collect(): Promise<unknown[]> {
     this.#begin('collect');
     this.#launch();
-    return this.#allDone.then(() => {
-      if (this.#failure) throw this.#failure.error;
-      return this.#results;
-    });
+    return this.#allDone.then(() => (this.#failure ? Promise.reject(this.#failure.error) : this.#results));
   }
 
   /** Starts the run and streams the results as they become available. */
@@ -127,27 +123,34 @@ export class MapScheduler {
 
   /** Starts one worker; the caller has counted it in #liveWorkers. */
   #spawn(): void {
-    const fast = this.#mode === 'collect' && this.#options.ordered && this.#source.array && !this.#lookahead;
-    const worker = fast ? this.#arrayWorker(this.#source.array as readonly unknown[]) : this.#worker();
+    const array = this.#lookahead === undefined ? this.#source.array : undefined;
+    const collect = this.#mode === 'collect' && this.#options.ordered;
+    const worker = array === undefined || !(collect || this.#stream) ? this.#worker() : this.#arrayWorker(array, this.#stream);
     worker.then(() => this.#workerDone(), (error: unknown) => {
       this.#stop(error);
       this.#workerDone();
     });
   }
 
-  /** The hot path (an array, collected in order): nothing but the loop of a hand-written pool. */
-  async #arrayWorker(items: readonly unknown[]): Promise<void> {
+  /** The hot paths (an array without admission, collected in order or streamed): a hand-written pool's loop. */
+  async #arrayWorker(items: readonly unknown[], stream: StreamResults | undefined): Promise<void> {
     const fn = this.#fn;
     const signal = this.#controller.signal;
     const results = this.#results;
     const count = items.length;
+    const holdLimit = this.#holdLimit;
     while (!this.#stopped) {
+      if (stream !== undefined && stream.held >= holdLimit) {
+        await this.#idle.wait();
+        continue;
+      }
       const index = this.#nextIndex++;
       if (index >= count) return;
       try {
         let item = items[index];
         if (isThenable(item)) item = await item;
-        results[index] = await fn(item, index, signal);
+        if (stream === undefined) results[index] = await fn(item, index, signal);
+        else stream.deliver(index, await fn(item, index, signal));
       } catch (error) {
         this.#failed(index, error);
       }
@@ -219,10 +222,7 @@ export class MapScheduler {
     }
   }
 
-  /**
-   * May a new item be pulled? Only while the results waiting for the consumer are below the limit,
-   * and the parked items and those results together fit in the window (the look-ahead's bound).
-   */
+  /** May a new item be pulled? While few enough results wait and, with parked items, all fit the window. */
   #roomToPull(): boolean {
     const held = this.#stream === undefined ? 0 : this.#stream.held;
     if (held >= this.#holdLimit) return false;
