@@ -26,7 +26,7 @@ interface Consumer {
  *
  * @example
  * ```ts
- * const results = new StreamResults(true);
+ * const results = new StreamResults(true, 65_536, 16);
  * results.deliver(1, 'b'); // held: index 0 comes first
  * const first = results.wait(); // the consumer waits for index 0
  * results.deliver(0, 'a'); // first resolves { done: false, value: 'a' }
@@ -38,15 +38,34 @@ export class StreamResults {
   readonly #arrived: Deque<Indexed<unknown>> | undefined;
   #held = 0;
   #consumer: Consumer | undefined;
+  readonly #window: number;
+  readonly #readyLimit: number;
 
-  constructor(ordered: boolean) {
+  /**
+   * `window`: results held at most (behind a slower earlier one, in order). `lag`: results the
+   * consumer could take but has not, at most: a consumer slower than the work holds the run back
+   * once that many are ready, reordering or not.
+   */
+  constructor(ordered: boolean, window: number, lag: number) {
     if (ordered) this.#reorder = new ReorderBuffer();
     else this.#arrived = new Deque();
+    this.#window = window;
+    this.#readyLimit = Math.min(window, lag);
+  }
+
+  /** May another item start? Only while the held results fit the window and the consumer keeps up. */
+  hasRoom(): boolean {
+    return this.#held < this.#window && this.ready < this.#readyLimit;
   }
 
   /** Finished results held for the consumer. */
   get held(): number {
     return this.#held;
+  }
+
+  /** Held results the consumer can take now: all of them unordered; in order, those with no earlier one missing. */
+  get ready(): number {
+    return this.#reorder === undefined ? this.#held : this.#reorder.ready;
   }
 
   /** True while the consumer waits in {@link wait}. */

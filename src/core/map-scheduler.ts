@@ -46,9 +46,8 @@ export class MapScheduler {
   /** Workers with nothing to start: waiting for room, a release, or a retry time. */
   readonly #idle = new IdleWorkers();
   #results: unknown[] = []; // collected
-  /** Streamed: the results waiting for the consumer; new items start only while fewer than #holdLimit. */
+  /** Streamed: the results waiting for the consumer; new items start only while it has room. */
   #stream: StreamResults | undefined;
-  #holdLimit = Number.POSITIVE_INFINITY;
 
   constructor(input: Iterable<unknown> | AsyncIterable<unknown>, fn: Mapper<unknown, unknown>, options: ResolvedMapOptions) {
     this.#input = input;
@@ -67,9 +66,8 @@ export class MapScheduler {
   stream(): AsyncIterator<unknown> {
     this.#begin('stream');
     const { ordered, window, concurrency } = this.#options;
-    this.#stream = new StreamResults(ordered);
-    // Unordered results wait only for a consumer that is busy: O(concurrency) of them at most.
-    this.#holdLimit = ordered ? window : Math.min(window, concurrency);
+    // A consumer slower than the work holds the run back once `concurrency` results are ready for it.
+    this.#stream = new StreamResults(ordered, window, concurrency);
     this.#launch();
     return {
       next: () => this.#next(),
@@ -138,9 +136,8 @@ export class MapScheduler {
     const signal = this.#controller.signal;
     const results = this.#results;
     const count = items.length;
-    const holdLimit = this.#holdLimit;
     while (!this.#stopped) {
-      if (stream !== undefined && stream.held >= holdLimit) {
+      if (stream !== undefined && !stream.hasRoom()) {
         await this.#idle.wait();
         continue;
       }
@@ -224,10 +221,10 @@ export class MapScheduler {
 
   /** May a new item be pulled? While few enough results wait and, with parked items, all fit the window. */
   #roomToPull(): boolean {
-    const held = this.#stream === undefined ? 0 : this.#stream.held;
-    if (held >= this.#holdLimit) return false;
+    const stream = this.#stream;
+    if (stream !== undefined && !stream.hasRoom()) return false;
     const lookahead = this.#lookahead;
-    return lookahead === undefined || lookahead.size + held < this.#options.window;
+    return lookahead === undefined || lookahead.size + (stream === undefined ? 0 : stream.held) < this.#options.window;
   }
 
   /** A failed call (or a promise element that rejected): its slot, or the end of the run. */
@@ -279,7 +276,7 @@ export class MapScheduler {
     const value = stream.take();
     if (value !== NOTHING) {
       // Every idle worker may pull again once there is room: all `concurrency` run whenever it is not full.
-      if (stream.held < this.#holdLimit && this.#idle.size > 0) this.#idle.wakeAll();
+      if (this.#idle.size > 0 && stream.hasRoom()) this.#idle.wakeAll();
       return Promise.resolve({ done: false, value });
     }
     if (this.#liveWorkers === 0) return this.#end();

@@ -23,6 +23,8 @@ export class ReorderBuffer<T> {
   #mask = 15;
   #head = 0;
   #size = 0;
+  /** How many results from the head on are here without a gap: what the consumer can take now. */
+  #ready = 0;
 
   /** The index the consumer needs next. */
   get head(): number {
@@ -34,16 +36,22 @@ export class ReorderBuffer<T> {
     return this.#size;
   }
 
+  /** How many of them the consumer can take now (no earlier result missing). */
+  get ready(): number {
+    return this.#ready;
+  }
+
   /** Keeps the result of `index` (>= head) until the consumer reaches it. */
   put(index: number, value: T): void {
     if (index - this.#head > this.#mask) this.#grow(index - this.#head + 1);
     this.#slots[index & this.#mask] = value;
     this.#size++;
+    if (index === this.#head + this.#ready) this.#extendReady();
   }
 
   /** True when the result the consumer needs next is here. */
   hasHead(): boolean {
-    return this.#size > 0 && this.#slots[this.#head & this.#mask] !== EMPTY;
+    return this.#ready > 0;
   }
 
   /** Removes and returns the head result (call only after {@link hasHead}). */
@@ -53,12 +61,25 @@ export class ReorderBuffer<T> {
     this.#slots[slot] = EMPTY;
     this.#head++;
     this.#size--;
+    this.#ready--;
     return value;
   }
 
   /** The head result was handed to the consumer without passing through the buffer. */
   skipHead(): void {
     this.#head++;
+    this.#extendReady();
+  }
+
+  /** Counts the results that follow the ready ones without a gap (each slot is counted once). */
+  #extendReady(): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let next = this.#head + this.#ready;
+    while (this.#ready < this.#size && slots[next & mask] !== EMPTY) {
+      this.#ready++;
+      next++;
+    }
   }
 
   #grow(span: number): void {

@@ -32,7 +32,7 @@ async function sampling<T>(done: Promise<T>, check: () => void): Promise<T> {
 
 const latencyArbitrary = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 }), fc.constant(25)), { minLength: 1, maxLength: 30 });
 
-test('map keeps exactly min(concurrency, unfinished items) in flight whenever the buffer has room; order and indexes hold', async () => {
+test('map keeps exactly min(concurrency, unfinished items) in flight whenever the buffer has room and the consumer keeps up; order and indexes hold', async () => {
   await fc.assert(
     fc.asyncProperty(
       latencyArbitrary,
@@ -46,6 +46,7 @@ test('map keeps exactly min(concurrency, unfinished items) in flight whenever th
         let started = 0;
         let finished = 0;
         let consumed = 0;
+        const done: boolean[] = [];
         const indexes = latencies.map((_, i) => i);
         function* generate(): Generator<number> {
           yield* indexes;
@@ -55,6 +56,7 @@ test('map keeps exactly min(concurrency, unfinished items) in flight whenever th
           started++;
           await delay(latencies[i]);
           finished++;
+          done[i] = true;
           return i * 10;
         };
         const seen: number[] = [];
@@ -70,13 +72,17 @@ test('map keeps exactly min(concurrency, unfinished items) in flight whenever th
             if (pause > 0) await delay(pause);
           }
         };
-        // Finished results the consumer has not taken; unordered ones wait at most min(window, concurrency).
-        const limit = ordered ? window : Math.min(window, concurrency);
+        // Room: the finished results the consumer has not taken fit the window, and fewer than
+        // `concurrency` of them are ready for it (in order: none missing before them), i.e. the
+        // consumer keeps up. Unordered, every finished result is ready.
+        const lag = Math.min(window, concurrency);
         await sampling(consume(), () => {
           const held = finished - consumed;
-          if (held < limit) {
+          let ready = held;
+          if (ordered) for (ready = 0; done[consumed + ready]; ready++);
+          if (held < window && ready < lag) {
             // In flight plus not started is everything not finished: all of it runs, up to `concurrency`.
-            assert.equal(started - finished, Math.min(concurrency, n - finished), `held ${held} < ${limit} yet ${started - finished} in flight, ${n - started} not started`);
+            assert.equal(started - finished, Math.min(concurrency, n - finished), `held ${held}, ready ${ready}, yet ${started - finished} in flight, ${n - started} not started`);
           }
         });
         assert.equal(consumed, n);
@@ -199,4 +205,19 @@ test('types: ordered: false gives Indexed results; a sync iterable of promises m
   assert.ok(unorderedType && withErrorsType && fromPromisesType);
   assert.deepEqual((await unordered).map((r) => r.value).sort(), ['1', '2']);
   assert.deepEqual(await fromPromises, [2, 3]);
+});
+
+test('a consumer slower than the work holds the run back once `concurrency` results are ready for it, whatever the window', async () => {
+  let started = 0;
+  const concurrency = 4;
+  let consumed = 0;
+  for await (const _ of map(Array.from({ length: 1_000 }, (_, i) => i), async (n) => {
+    started++;
+    return n;
+  }, { concurrency })) {
+    consumed++;
+    if (consumed === 20) break;
+    await delay(1);
+  }
+  assert.ok(started <= 20 + 2 * concurrency + 1, `${started} started for 20 consumed`);
 });
