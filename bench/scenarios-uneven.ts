@@ -29,7 +29,9 @@ const WORKLOADS = {
     `${size === 'full' ? '2,000' : size === 'quick' ? '500' : '100'} URLs, 2% never answer, deadline ${size === 'full' ? '3' : size === 'quick' ? '1' : '0.3'} s, concurrency 64`,
   slow: (size: string) => `${size === 'full' ? '1,000' : size === 'quick' ? '300' : '50'} URLs, 20% answer after 200 ms, concurrency 16`,
   lognormal: (size: string) =>
-    `${size === 'full' ? '20,000' : size === 'quick' ? '2,000' : '200'} URLs, log-normal latency (median 50 ms, p99 2 s, capped at 5 s), concurrency 256`,
+    size === 'full'
+      ? '20,000 URLs, log-normal latency (median 50 ms, p99 2 s, capped at 5 s), concurrency 256'
+      : `${size === 'quick' ? '2,000' : '200'} URLs, log-normal latency scaled by ${size === 'quick' ? 0.4 : 0.1} (median 50 ms, p99 2 s, cap 5 s before scaling), concurrency 256`,
 } as const;
 
 export function unevenScenarios(h: ScenarioHelpers): ScenarioDef[] {

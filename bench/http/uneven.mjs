@@ -98,10 +98,11 @@ function plan() {
     // Log-normal latency, median 50 ms and p99 2 s (sigma = ln(40) / z(0.99)), capped at 5 s; the
     // quantiles are laid out evenly and shuffled, so the list is the distribution without sampling luck.
     const n = pick({ smoke: 200, quick: 2_000, full: 20_000 });
-    const scale = size === 'smoke' ? 0.1 : 1;
+    // Quick and smoke runs scale every latency down (the same shape, shorter runs).
+    const scale = size === 'smoke' ? 0.1 : size === 'quick' ? 0.4 : 1;
     const sigma = Math.log(40) / 2.3263478740408408;
     const latencies = [];
-    for (let i = 0; i < n; i++) latencies.push(Math.min(5_000, Math.round(50 * Math.exp(sigma * probit((i + 0.5) / n)) * scale)));
+    for (let i = 0; i < n; i++) latencies.push(Math.round(Math.min(5_000, 50 * Math.exp(sigma * probit((i + 0.5) / n))) * scale));
     const next = random(42);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
