@@ -29,8 +29,17 @@ export function isIterable(value: unknown): value is Iterable<unknown> | AsyncIt
 }
 
 /**
- * One source of items. Sync sources answer {@link next}; async ones {@link nextAsync}. Both return
- * {@link END} once exhausted and throw (reject) what the source throws.
+ * One source of items. Sync sources answer {@link next} (an item, or {@link END} once exhausted);
+ * async ones {@link nextAsync} (a raw step, unwrapped by {@link itemOf}). Both throw (reject) what
+ * the source throws.
+ *
+ * @example
+ * ```ts
+ * const source = new MapSource(['a', 'b']);
+ * source.next(); // 'a'
+ * source.next(); // 'b'
+ * source.next() === END; // true
+ * ```
  */
 export class MapSource {
   /** The items when the source is an array: the scheduler's fast paths read them directly. */
