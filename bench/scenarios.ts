@@ -8,6 +8,7 @@ import { checkJsonlRows } from './http/setup.js';
 import { asyncioScenarios } from './asyncio-scenarios.js';
 import type { Tools } from './tools.js';
 import { rateScenarios } from './rate-scenarios.js';
+import { unevenScenarios } from './scenarios-uneven.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -390,7 +391,13 @@ const httpScenarios: ScenarioDef[] = [
   },
 ];
 
-export const SCENARIOS: readonly ScenarioDef[] = [...coreScenarios, ...asyncioScenarios({ atMost }), ...httpScenarios, ...rateScenarios];
+export const SCENARIOS: readonly ScenarioDef[] = [
+  ...coreScenarios,
+  ...asyncioScenarios({ atMost }),
+  ...httpScenarios,
+  ...unevenScenarios({ nodeScenario, atMost, core, arrayN, concurrency: CORE_CONCURRENCY }),
+  ...rateScenarios,
+];
 
 /** The ceiling row's label depends on the tool found. */
 export function peerLabel(peer: PeerDef, ctx: Context): string {

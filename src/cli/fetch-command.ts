@@ -8,7 +8,7 @@
  */
 import type { Stats } from 'node:fs';
 import { isCancellation } from '../core/errors.js';
-import { fetchAll, type FetchOptions, type FetchRun } from '../http/index.js';
+import { fetchAll, type FetchOptions, type FetchRun, type RowOrderOptions } from '../http/index.js';
 import { wantsColor, type ColorMode } from './color.js';
 import { createRowWriter, type OutputFormat, type RowWriterOptions } from './formats.js';
 import { openInputs } from './inputs.js';
@@ -29,7 +29,7 @@ import { prepareRun } from './prepared-run.js';
  * const options: CliFetchOptions = { concurrency: 32, timeout: 10_000, refuseDowngrade: true };
  * ```
  */
-export type CliFetchOptions = Omit<FetchOptions, 'signal'>;
+export type CliFetchOptions = Omit<FetchOptions & RowOrderOptions, 'signal'>;
 
 /** What `gather fetch` was asked to do, flags parsed. */
 export interface FetchCommandOptions extends OutputChoices {
@@ -156,7 +156,7 @@ export async function runFetch(urls: AsyncIterable<string> | Iterable<string>, o
 
 /** The lazy run; its options are checked now (a bad one throws before anything is fetched). */
 function startRun(urls: AsyncIterable<string> | Iterable<string>, options: CliFetchOptions & { signal?: AbortSignal }): FetchRun {
-  return fetchAll(urls, options);
+  return fetchAll(urls, options as FetchOptions & RowOrderOptions);
 }
 
 /** The bar goes on stderr when it is a terminal and nothing asks for silence. */

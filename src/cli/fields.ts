@@ -34,6 +34,8 @@ const FIELDS: Record<string, { value: (row: FetchRow) => unknown; width: number 
   tlsNotAfter: { value: (r) => r.tls?.notAfter ?? null, width: 24 },
   headers: { value: (r) => r.headers ?? null, width: 30 },
   duplicateOf: { value: (r) => r.duplicateOf ?? null, width: 11 },
+  downgraded: { value: (r) => r.downgraded ?? false, width: 10 },
+  index: { value: (r) => r.index ?? null, width: 6 },
   json: { value: (r) => r.json ?? null, width: 30 },
 };
 

@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { COLOR_MODES, type ColorMode } from './color.js';
 import { visibleText } from './controls.js';
+import { DEFAULT_CONCURRENCY } from '../core/map-options.js';
 import { UsageError } from './errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './formats/types.js';
 import { FETCH_EXAMPLES } from './help.js';
@@ -33,6 +34,8 @@ interface FetchFlags {
   csvRaw?: boolean;
   failFast?: boolean;
   quiet?: boolean;
+  unordered?: boolean;
+  window?: number;
 }
 
 /**
@@ -77,7 +80,7 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .description('fetch the URLs given as arguments, in files (one a line; blank lines and # comments skipped), or on stdin')
     .argument('[inputs...]', "URLs (http:// or https://), files of URLs, or '-' for stdin (the default when none is given)")
     .addOption(new Option('-l, --list <file>', 'a file of URLs, read after the arguments (repeatable)').argParser(collectFlag))
-    .addOption(new Option('-c, --concurrency <n>', 'URLs fetched at once').argParser(integerFlag(1)).default(16))
+    .addOption(new Option('-c, --concurrency <n>', 'URLs fetched at once').argParser(integerFlag(1)).default(DEFAULT_CONCURRENCY))
     .addOption(new Option('--per-host <n>', 'requests at once to one host (default: unlimited)').argParser(integerFlag(1, true)))
     .addOption(new Option('-t, --timeout <duration>', 'deadline per URL in seconds, or with a unit: 10, 0.5, 1500ms, 2m (default 60)').argParser(durationFlag))
     .addOption(new Option('-r, --retries <n>', 'retries on transient failures (reset, 429, 502-504) (default 2)').argParser(integerFlag(0)))
@@ -92,6 +95,8 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
     .option('--csv-raw', "write CSV cells starting with = + - @ as they are (default: prefixed with ')")
     .option('--fail-fast', 'stop at the first failed URL (default: collect every error)')
     .option('-q, --quiet', 'no progress bar, no summary')
+    .option('--unordered', 'write each row as it finishes, with an index field (its input position)')
+    .addOption(new Option('--window <n>', 'rows held behind a slow earlier URL, in order (default 65536)').argParser(integerFlag(1, true)))
     .addHelpText('after', FETCH_EXAMPLES);
   addOutputFlags(addRequestFlags(fetchCommand))
     .action(async (inputs: string[], flags: FetchFlags & RequestFlags & OutputFlags) => {
@@ -113,6 +118,8 @@ function buildProgram(io: CliIo, setStatus: (status: number) => void): Command {
               // Only when asked: the option is the http layer's, and absent means its default.
               ...(flags.downgrade === false ? { refuseDowngrade: true } : {}),
               ...requestOptionsFromFlags(flags, flags.header),
+              ordered: flags.unordered !== true,
+              window: flags.window,
             },
             format: flags.format,
             output: flags.output,

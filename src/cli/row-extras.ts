@@ -6,7 +6,7 @@
 import type { FetchRow } from '../http/types.js';
 
 /** The optional fields, in output order. */
-export const EXTRA_ROW_FIELDS = ['contentType', 'contentLength', 'tls', 'headers', 'duplicateOf', 'downgraded'] as const;
+export const EXTRA_ROW_FIELDS = ['contentType', 'contentLength', 'tls', 'headers', 'duplicateOf', 'downgraded', 'index'] as const;
 
 /**
  * Copies the optional fields `row` has onto `target` (a row object being built for output).

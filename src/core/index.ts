@@ -14,7 +14,7 @@ export { Semaphore, BoundedSemaphore, type AcquireOptions } from './semaphore.js
 export { TaskGroup, type TaskGroupOptions, type TaskGroupBody } from './task-group.js';
 export { asCompleted, type AsCompletedOptions } from './as-completed.js';
 export { waitFor, timeout, type DeadlineOptions } from './timeout.js';
-export { map, MapRun, type MapOptions, type Mapper } from './map.js';
+export { map, MapRun, DEFAULT_CONCURRENCY, DEFAULT_WINDOW, type MapOptions, type Mapper, type Indexed, type Admission } from './map.js';
 export { CancelledError, TimeoutError, isCancellation } from './errors.js';
 export { currentSignal } from './scope.js';
 export type { Job, Settled, GatherResults, GatherResultsOrErrors } from './types.js';

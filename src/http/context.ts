@@ -8,7 +8,7 @@ import { HostLimiter } from './host-limit.js';
 import { preloadFetchModules } from './load.js';
 import type { ResolvedOptions } from './options.js';
 import { createRunDispatcher } from './proxy.js';
-import { createRunExtras, type RunExtras } from './run-extras.js';
+import { createRunExtras, rateGateFor, type RunExtras } from './run-extras.js';
 
 /** Something in flight that a cancellation must stop: a URL's job. */
 export interface Abortable {
@@ -73,7 +73,7 @@ export interface RunContext {
 
 /**
  * Creates the context of a run: a keep-alive agent of its own unless `options.dispatcher` was
- * given.
+ * given. `hosts`: the run's per-host limit when the scheduler shares it (it is one of its gates).
  *
  * @example
  * ```ts
@@ -81,11 +81,10 @@ export interface RunContext {
  * try { ... } finally { await context.close(false); }
  * ```
  */
-export function createRunContext(options: ResolvedOptions): RunContext {
+export function createRunContext(options: ResolvedOptions, hosts = new HostLimiter(options.perHost), rate = rateGateFor(options)): RunContext {
   // Everything the run will load, loaded now: a module loaded mid-run needs a free descriptor.
   preloadFetchModules();
-  const hosts = new HostLimiter(options.perHost);
-  const extras = createRunExtras(options);
+  const extras = createRunExtras(options, rate);
   const fanouts = new Map<AbortSignal, AbortFanout>();
   const watch = (signal: AbortSignal | undefined, job: Abortable): void => {
     if (signal === undefined) return;

@@ -19,7 +19,9 @@ export { parseTarget } from './target.js';
 
 /**
  * Fetches one URL with a run context of the caller's: the building block of fetchAll. Resolves to
- * the row and never rejects: when `signal` aborts, the row has error code `aborted`.
+ * the row and never rejects: when `signal` aborts, the row has error code `aborted`. `admittedHost`:
+ * the host whose start permits (per-host slot, rate) the caller already took for this URL (the
+ * scheduler's).
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@ export { parseTarget } from './target.js';
  * try { console.log(await fetchRow('http://example.test/', context, undefined)); } finally { await context.close(false); }
  * ```
  */
-export function fetchRow(input: unknown, context: RunContext, signal: AbortSignal | undefined): Promise<FetchRow> {
+export function fetchRow(input: unknown, context: RunContext, signal: AbortSignal | undefined, admittedHost?: string): Promise<FetchRow> {
   const row = emptyRow(input);
   const target = parseTarget(input);
   if (!(target instanceof URL)) {
@@ -43,7 +45,7 @@ export function fetchRow(input: unknown, context: RunContext, signal: AbortSigna
   let headers = context.options.headers;
   if (authorization !== undefined && headers.authorization === undefined) headers = { ...headers, authorization };
   // Not an async function: the job's own promise is handed on as is, without another layer.
-  return new UrlJob(row, context, signal).run(url, headers);
+  return new UrlJob(row, context, signal, admittedHost).run(url, headers);
 }
 
 /**

@@ -11,7 +11,8 @@
  * }
  * ```
  */
-export { fetchAll, scrape, type FetchRun, type UrlSource } from './fetch-all.js';
+export { fetchAll, scrape, type FetchRun, type UrlSource, type RowOrderOptions } from './fetch-all.js';
+export type { Gate } from './gate.js';
 export { fetchOne } from './fetch-one.js';
 export { DEFAULTS, USER_AGENT, type FetchOptions, type ScrapeOptions, type TimeoutOptions } from './options.js';
 export { createDnsCache, type DnsCache } from './dns-cache.js';
@@ -20,4 +21,3 @@ export { TITLE_SCAN_BYTES } from './readers.js';
 export type { FetchRow, FetchRowError, FetchErrorCode, TlsInfo } from './types.js';
 export type { RequestOptions } from './request-options.js';
 export { RateGate, type RateGateOptions } from './rate-gate.js';
-export type { Gate } from './gate.js';

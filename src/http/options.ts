@@ -5,6 +5,7 @@
  * before any request is made.
  */
 import type { LookupFunction } from 'node:net';
+import { DEFAULT_CONCURRENCY } from '../core/map-options.js';
 import { checkCount, checkFunction, checkNonNegativeInteger, checkOptions, checkSignal, describe } from '../core/validate.js';
 import type { Dispatcher } from 'undici';
 import { descriptorBudget } from './fd-limit.js';
@@ -162,7 +163,7 @@ export type ScrapeOptions = Omit<FetchOptions, 'json'>;
  * ```
  */
 export const DEFAULTS = {
-  concurrency: 16,
+  concurrency: DEFAULT_CONCURRENCY,
   perHost: Number.POSITIVE_INFINITY,
   connectTimeout: 10_000,
   headersTimeout: 30_000,

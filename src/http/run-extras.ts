@@ -37,10 +37,8 @@ export interface RunExtras {
  * extras.close();
  * ```
  */
-export function createRunExtras(options: ResolvedOptions): RunExtras {
+export function createRunExtras(options: ResolvedOptions, gate = rateGateFor(options)): RunExtras {
   const tls = new TlsRecorder();
-  const limited = Number.isFinite(options.request.rate) || Number.isFinite(options.request.ratePerHost);
-  const gate = limited ? new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }) : undefined;
   return {
     gate,
     waiting: gate ? new GateQueue(gate) : undefined,
@@ -48,6 +46,21 @@ export function createRunExtras(options: ResolvedOptions): RunExtras {
     proxy: options.dispatcher ? undefined : activeProxy(options.request),
     close: () => tls.close(),
   };
+}
+
+/**
+ * The run's rate gate when `rate` or `ratePerHost` is set: the scheduler asks it before a URL
+ * starts (so a URL waiting for its rate holds no slot), and retries and redirects wait for it.
+ *
+ * @example
+ * ```ts
+ * rateGateFor(resolveOptions({ rate: 10 }, 'fetchAll()', 'fetch')); // a RateGate
+ * rateGateFor(resolveOptions({}, 'fetchAll()', 'fetch')); // undefined
+ * ```
+ */
+export function rateGateFor(options: ResolvedOptions): RateGate | undefined {
+  const limited = Number.isFinite(options.request.rate) || Number.isFinite(options.request.ratePerHost);
+  return limited ? new RateGate({ rate: options.request.rate, ratePerHost: options.request.ratePerHost }) : undefined;
 }
 
 /**

@@ -66,6 +66,8 @@ export interface FetchRow {
   headers?: Record<string, string | string[]>;
   /** CLI `--dedupe`: this line repeats the URL of input line `duplicateOf` (0-based) and was not fetched again. */
   duplicateOf?: number;
+  /** The URL's position in the input (0-based), on rows of an unordered run (`ordered: false`, `--unordered`) only. */
+  index?: number;
 }
 
 /** What an https row records about its connection. */

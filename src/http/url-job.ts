@@ -52,8 +52,15 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
   /** Method and body of the next request (a redirect may change them). */
   #request: HopRequest;
 
-  constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined) {
+  /** The host whose start permits (per-host slot, rate) the scheduler took for this URL. */
+  readonly #admittedHost: string | undefined;
+  /** The scheduler's rate permit is for the first request only: retries and redirects take their own. */
+  #admittedRequest: boolean;
+
+  constructor(row: FetchRow, context: RunContext, runSignal: AbortSignal | undefined, admittedHost?: string) {
     this.row = row;
+    this.#admittedHost = admittedHost;
+    this.#admittedRequest = admittedHost !== undefined;
     this.options = context.options;
     this.#context = context;
     this.#runSignal = runSignal;
@@ -147,10 +154,15 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
     const { hosts, dispatcher } = this.#context;
     const host = url.host;
     this.phase = 'queue';
-    if (hosts.limited) await hosts.acquire(host, this.#signal());
+    // The scheduler took the permit of the URL's own host; a hop to another host waits for one here.
+    const gated = hosts.limited && host !== this.#admittedHost;
+    if (gated) await hosts.acquire(host, this.#signal());
     try {
-      const waiting = beforeRequest(this.#context.extras, host, () => this.#signal());
-      if (waiting) await waiting;
+      if (this.#admittedRequest) this.#admittedRequest = false;
+      else {
+        const waiting = beforeRequest(this.#context.extras, host, () => this.#signal());
+        if (waiting) await waiting;
+      }
       this.#clock.request();
       const row = this.row;
       row.status = 0;
@@ -187,8 +199,7 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
       }
       return this.#conclude(complete);
     } finally {
-      if (hosts.limited) hosts.release(host);
-      this.#context.extras.gate?.release(host);
+      if (gated) hosts.release(host);
     }
   }
 

@@ -197,7 +197,9 @@ describe('map: backpressure', () => {
     assert.ok((report.maxAhead as number) <= 2 * concurrency + 1, `the source ran ${report.maxAhead} items ahead`);
   });
 
-  test('a slow consumer holds the source back', async () => {
+  // Issue 8 changed what bounds the look-ahead: the reorder buffer's `window`, no longer 2x concurrency.
+  // These two tests used to assert `2 * concurrency`; they now pass a small window and assert its bound.
+  test('a slow consumer holds the source back once the window is full', async () => {
     let produced = 0;
     function* source(): Generator<number> {
       for (let i = 0; i < 1_000; i++) {
@@ -206,23 +208,87 @@ describe('map: backpressure', () => {
       }
     }
     let consumed = 0;
-    for await (const _ of map(source(), (n) => n, { concurrency: 3 })) {
+    const concurrency = 3;
+    const window = 6;
+    for await (const _ of map(source(), (n) => n, { concurrency, window })) {
       consumed++;
       if (consumed === 5) break;
       await delay(2);
     }
-    assert.ok(produced <= 5 + 2 * 3 + 1, `produced ${produced} for 5 consumed`);
+    assert.ok(produced <= 5 + window + 2 * concurrency, `produced ${produced} for 5 consumed`);
   });
 
-  test('one slow early item does not let the others run unboundedly ahead', async () => {
+  test('one slow early item lets the others run ahead only as far as the window', async () => {
     const tracker = new ConcurrencyTracker();
+    const window = 4;
     const run = map(range(100), (n, _i, signal) => tracker.run(() => delay(n === 0 ? 300 : 1, undefined, { signal })), {
       concurrency: 4,
+      window,
     });
     const iterator = run[Symbol.asyncIterator]();
     await delay(30);
-    assert.ok(tracker.started <= 2 * 4 + 1, `${tracker.started} started while item 0 was pending`);
+    assert.ok(tracker.started <= window + 2 * 4, `${tracker.started} started while item 0 was pending`);
     await iterator.return?.();
+  });
+
+  test('one slow early item does not stall the others: with room in the window, every slot stays busy', async () => {
+    const tracker = new ConcurrencyTracker();
+    const gate = deferred();
+    const finishedAt: number[] = [];
+    const run = map(range(200), async (n) => {
+      await tracker.run(() => (n === 0 ? gate.promise : delay(1)));
+      finishedAt[n] = performance.now();
+      return n;
+    }, { concurrency: 4 });
+    const collected = collectStream(run);
+    await delay(200);
+    assert.equal(tracker.started, 200, 'every item started while item 0 hung');
+    assert.equal(finishedAt.filter((t) => t !== undefined).length, 199, 'the items after it finished long before it');
+    gate.resolve();
+    assert.deepEqual(await collected, range(200));
+  });
+
+  test('ordered: false yields each result as it finishes, with its input index', async () => {
+    const gate = deferred();
+    const seen: { index: number; value: string }[] = [];
+    const run = map(['slow', 'a', 'b', 'c'], async (s) => {
+      if (s === 'slow') await gate.promise;
+      else await delay(1);
+      return s.toUpperCase();
+    }, { concurrency: 2, ordered: false });
+    for await (const item of run) {
+      seen.push(item);
+      if (seen.length === 3) gate.resolve();
+    }
+    assert.deepEqual(seen, [
+      { index: 1, value: 'A' },
+      { index: 2, value: 'B' },
+      { index: 3, value: 'C' },
+      { index: 0, value: 'SLOW' },
+    ]);
+    const collected = await map([3, 1, 2], async (n) => {
+      await delay(n * 10);
+      return n;
+    }, { ordered: false });
+    assert.deepEqual(collected.map((r) => r.index), [1, 2, 0]);
+  });
+
+  test('a sync iterable of promises: each element is awaited before fn sees it (as p-map)', async () => {
+    const seen: [unknown, number][] = [];
+    const input = [delay(20, 'a'), Promise.resolve('b'), 'c'];
+    const results = await map(input, (item, index) => {
+      seen.push([item, index]);
+      return `${item}!`;
+    });
+    assert.deepEqual(results, ['a!', 'b!', 'c!']);
+    assert.deepEqual(seen.sort((x, y) => x[1] - y[1]), [['a', 0], ['b', 1], ['c', 2]]);
+    function* generate(): Generator<Promise<number>> {
+      yield Promise.resolve(1);
+      yield delay(5, 2);
+    }
+    assert.deepEqual(await collectStream(map(generate(), (n) => n * 10)), [10, 20]);
+    const failed = await map([Promise.reject(new Error('element failed'))], (n) => n, { returnExceptions: true });
+    assert.equal((failed[0] as Error).message, 'element failed');
   });
 });
 
