@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { linkSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFixtureServer, type FixtureServer } from '../../src/fixture/index.js';
-import { fetchAll, type FetchOptions } from '../../src/http/index.js';
 import { refuseInputAsOutput } from '../../src/cli/output-file.js';
 import { cliInProcess, parseJsonl } from './cli-helpers.js';
+import { TEST_CERT, TEST_KEY } from '../hostile/tls-cert.js';
 
 let server: FixtureServer;
 let dir: string;
@@ -85,23 +86,26 @@ describe('inputs (issue 10 item 3)', () => {
 });
 
 describe('--no-downgrade (issue 9 item 6)', () => {
-  it('asks the library for refuseDowngrade, or says in one line that this build has no such option', async () => {
-    // The http layer adds `refuseDowngrade` on its own branch; until then it refuses the option as unknown.
-    const supported = ((): boolean => {
-      try {
-        fetchAll([], { refuseDowngrade: true } as FetchOptions);
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    const result = await cliInProcess(['fetch', `${server.url}/page/1`, '--no-downgrade', '-q']);
-    if (supported) {
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(parseJsonl(result.stdout)[0].title, 'Page 1');
-    } else {
-      assert.equal(result.code, 2);
-      assert.equal(result.stderr, 'gather: --no-downgrade is not supported by this build of gather/http\n');
+  it('follows an https -> http redirect and marks the row downgraded; with --no-downgrade the row is refused', async () => {
+    const secure = createHttpsServer({ cert: TEST_CERT, key: TEST_KEY }, (_req, res) => {
+      res.writeHead(301, { location: `${server.url}/page/1` }).end();
+    });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const secureUrl = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/`;
+    try {
+      const followed = await cliInProcess(['fetch', secureUrl, '-k', '-q']);
+      assert.equal(followed.code, 0, followed.stderr);
+      const [row] = parseJsonl(followed.stdout);
+      assert.equal(row.title, 'Page 1');
+      assert.equal(row.downgraded, true);
+      const refused = await cliInProcess(['fetch', secureUrl, '-k', '-q', '--no-downgrade']);
+      assert.equal(refused.code, 1);
+      const [refusedRow] = parseJsonl(refused.stdout);
+      assert.equal(refusedRow.ok, false);
+      assert.equal((refusedRow.error as { code: string }).code, 'downgrade');
+    } finally {
+      secure.closeAllConnections();
+      await new Promise((resolve) => secure.close(resolve));
     }
   });
 });
