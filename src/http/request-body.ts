@@ -4,6 +4,7 @@
  * RFC 9110 15.4 allows it for 301/302 and asks it for 303), while 307 and 308 repeat the request
  * exactly, body included.
  */
+import type { Dispatcher } from 'undici';
 import type { ResolvedRequestOptions } from './request-options.js';
 
 /** What one hop sends besides its headers. */
@@ -52,4 +53,26 @@ export function afterRedirect(
     }
   }
   return { hop: { method: 'GET', body: undefined }, headers: copy ?? headers };
+}
+
+/**
+ * What one request hands to undici's `dispatch`: the hop's method and body, our headers, no
+ * headers timer of undici's (the URL's deadline clock keeps it), and `headersTimeout` as the
+ * longest silence between two body chunks (undici's idle timer; 0 turns it off).
+ *
+ * @example
+ * ```ts
+ * dispatcher.dispatch(dispatchOptions(url, firstHop(options.request), headers, 30_000), handler);
+ * ```
+ */
+export function dispatchOptions(url: URL, hop: HopRequest, headers: Record<string, string>, headersTimeout: number): Dispatcher.DispatchOptions {
+  return {
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: hop.method,
+    body: hop.body ?? null,
+    headers,
+    headersTimeout: 0,
+    bodyTimeout: Number.isFinite(headersTimeout) ? headersTimeout : 0,
+  };
 }

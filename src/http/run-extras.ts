@@ -107,14 +107,19 @@ export function recordResponse(
 }
 
 /**
- * A new request for the row: what the previous response said is no longer its answer.
+ * A new request for the row: what the previous response said (status, title, bytes, JSON, the
+ * response fields) is no longer its answer.
  *
  * @example
  * ```ts
- * forgetResponse(row); // row.contentType === null, no row.tls or row.headers
+ * forgetResponse(row); // row.status === 0, row.contentType === null, no row.tls or row.headers
  * ```
  */
 export function forgetResponse(row: FetchRow): void {
+  row.status = 0;
+  row.title = null;
+  row.bytes = 0;
+  if (row.json !== undefined) delete row.json;
   row.contentType = null;
   row.contentLength = null;
   if (row.tls !== undefined) delete row.tls;

@@ -17,7 +17,7 @@ import type { ResolvedOptions } from './options.js';
 import { BadJsonError, BodyReader, parseTurnSpent } from './readers.js';
 import { checkRedirect, downgradeError, headersForHop, isDowngrade } from './redirect.js';
 import { judgeFailure, judgeHead, type HopState, type Verdict } from './steps.js';
-import { afterRedirect, firstHop, type HopRequest } from './request-body.js';
+import { afterRedirect, dispatchOptions, firstHop, type HopRequest } from './request-body.js';
 import { proxyFailure } from './proxy.js';
 import { beforeRequest, forgetResponse, recordResponse } from './run-extras.js';
 import type { FetchRow, FetchRowError } from './types.js';
@@ -164,12 +164,7 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
         if (waiting) await waiting;
       }
       this.#clock.request();
-      const row = this.row;
-      row.status = 0;
-      row.title = null;
-      row.bytes = 0;
-      if (row.json !== undefined) delete row.json;
-      forgetResponse(row);
+      forgetResponse(this.row);
       this.phase = 'headers';
       this.url = url;
       this.#pending = undefined;
@@ -177,19 +172,7 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
       this.#exchange = exchange;
       let complete: boolean;
       try {
-        dispatcher.dispatch(
-          {
-            origin: url.origin,
-            path: url.pathname + url.search,
-            method: this.#request.method,
-            body: this.#request.body ?? null,
-            headers,
-            headersTimeout: 0,
-            // Silence between body chunks: undici's idle timer (0 turns it off).
-            bodyTimeout: finiteOrZero(this.options.headersTimeout),
-          },
-          exchange,
-        );
+        dispatcher.dispatch(dispatchOptions(url, this.#request, headers, this.options.headersTimeout), exchange);
         complete = await exchange.done;
       } catch (error) {
         this.#clock.headersArrived();
@@ -312,8 +295,4 @@ export class UrlJob implements ExchangeOwner, Abortable, DeadlineOwner, HopState
     const { connectTimeout, headersTimeout } = this.options;
     return { url, connectTimeout, headersTimeout };
   }
-}
-
-function finiteOrZero(ms: number): number {
-  return Number.isFinite(ms) ? ms : 0;
 }
